@@ -1,0 +1,177 @@
+"""The compiled course library: roadmaps, their sections and topics, per language.
+
+The content compiler (``builder.content``) writes ``library.json``; this module reads
+it back into frozen dataclasses and answers the questions the views ask.
+
+>>> lib = Library.from_dict(data)            # doctest: +SKIP
+>>> lib.roadmap("python", "ru").title        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.errors import LibraryError
+
+FORMAT = 1
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Resource:
+    type: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    lang: str
+    roadmap: str
+    title: str
+    level: str
+    html: str
+    words: int
+    requires: tuple[str, ...]
+    resources: tuple[Resource, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    id: str
+    lang: str
+    title: str
+    summary: str
+    intro_html: str
+    sections: tuple[Section, ...]
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        """All topic ids in trail order."""
+        return tuple(topic for section in self.sections for topic in section.topics)
+
+
+def _field(obj: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    value = obj.get(key)
+    if not isinstance(value, kind):
+        raise LibraryError(f"{where}: field {key!r} must be {kind.__name__}, got {value!r:.60}")
+    return value
+
+
+def _roadmap(raw: Mapping[str, Any]) -> Roadmap:
+    where = f"roadmap {raw.get('id')!r}"
+    sections = tuple(
+        Section(
+            title=_field(section, "title", str, where),
+            topics=tuple(_field(section, "topics", list, where)),
+        )
+        for section in _field(raw, "sections", list, where)
+    )
+    return Roadmap(
+        id=_field(raw, "id", str, where),
+        lang=_field(raw, "lang", str, where),
+        title=_field(raw, "title", str, where),
+        summary=_field(raw, "summary", str, where),
+        intro_html=_field(raw, "intro_html", str, where),
+        sections=sections,
+    )
+
+
+def _topic(raw: Mapping[str, Any]) -> Topic:
+    where = f"topic {raw.get('id')!r}"
+    resources = tuple(
+        Resource(
+            type=_field(item, "type", str, where),
+            title=_field(item, "title", str, where),
+            url=_field(item, "url", str, where),
+        )
+        for item in _field(raw, "resources", list, where)
+    )
+    return Topic(
+        id=_field(raw, "id", str, where),
+        lang=_field(raw, "lang", str, where),
+        roadmap=_field(raw, "roadmap", str, where),
+        title=_field(raw, "title", str, where),
+        level=_field(raw, "level", str, where),
+        html=_field(raw, "html", str, where),
+        words=_field(raw, "words", int, where),
+        requires=tuple(_field(raw, "requires", list, where)),
+        resources=resources,
+        source=_field(raw, "source", str, where),
+    )
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every roadmap and topic, keyed by (id, language)."""
+
+    roadmaps: Mapping[tuple[str, str], Roadmap]
+    topics: Mapping[tuple[str, str], Topic]
+    order: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Library:
+        """Read the structure ``builder.content`` writes; raise LibraryError if malformed."""
+        if data.get("format") != FORMAT:
+            raise LibraryError(
+                f"library format {data.get('format')!r} is not supported; expected {FORMAT}"
+            )
+        roadmaps = [_roadmap(raw) for raw in _field(data, "roadmaps", list, "library")]
+        topics = [_topic(raw) for raw in _field(data, "topics", list, "library")]
+        order: list[str] = []
+        for roadmap in roadmaps:
+            if roadmap.id not in order:
+                order.append(roadmap.id)
+        return cls(
+            roadmaps={(r.id, r.lang): r for r in roadmaps},
+            topics={(t.id, t.lang): t for t in topics},
+            order=tuple(order),
+        )
+
+    def languages_of(self, roadmap_id: str) -> tuple[str, ...]:
+        """Languages the roadmap is written in, English first."""
+        langs = sorted(lang for (rid, lang) in self.roadmaps if rid == roadmap_id)
+        return tuple(sorted(langs, key=lambda lang: lang != DEFAULT_LANGUAGE))
+
+    def roadmap(self, roadmap_id: str, lang: str) -> Roadmap:
+        """The roadmap in ``lang``, or in English when it has no such translation."""
+        found = self.roadmaps.get((roadmap_id, lang)) or self.roadmaps.get(
+            (roadmap_id, DEFAULT_LANGUAGE)
+        )
+        if found is None:
+            known = ", ".join(self.order) or "none"
+            raise LibraryError(f"no roadmap {roadmap_id!r}; known roadmaps: {known}")
+        return found
+
+    def all_roadmaps(self, lang: str) -> Sequence[Roadmap]:
+        """Every roadmap once, each in ``lang`` where translated, in library order."""
+        return [self.roadmap(roadmap_id, lang) for roadmap_id in self.order]
+
+    def topic(self, topic_id: str, lang: str) -> Topic:
+        """The topic in ``lang``, or in English when it has no such translation."""
+        found = self.topics.get((topic_id, lang)) or self.topics.get(
+            (topic_id, DEFAULT_LANGUAGE)
+        )
+        if found is None:
+            raise LibraryError(f"no topic {topic_id!r}")
+        return found
+
+    def neighbours(self, topic: Topic) -> tuple[str | None, str | None]:
+        """Ids of the topics before and after ``topic`` on its trail."""
+        ids = self.roadmap(topic.roadmap, topic.lang).topic_ids
+        if topic.id not in ids:
+            return None, None
+        index = ids.index(topic.id)
+        before = ids[index - 1] if index > 0 else None
+        after = ids[index + 1] if index + 1 < len(ids) else None
+        return before, after

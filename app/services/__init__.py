@@ -1,0 +1,1 @@
+"""Use cases built on ``app.core`` and the ``app.ports`` Protocols."""

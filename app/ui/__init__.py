@@ -1,0 +1,1 @@
+"""Views: HTML rendered from service state, mounted with pyscript.web."""

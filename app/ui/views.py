@@ -1,0 +1,219 @@
+"""Pages of the app as pure functions from library state to HTML.
+
+They take the Library and the UI language and return Markup, so they are tested
+under CPython; ``app.ui.shell`` puts the result on the page.
+"""
+
+from __future__ import annotations
+
+from app.core.i18n import LANGUAGES, t
+from app.core.library import DEFAULT_LANGUAGE, Library, Roadmap, Topic
+from app.core.routes import Route, href
+from app.ui.html import Markup, h
+
+# Reading speed used for the "n min read" estimate.
+WORDS_PER_MINUTE = 200
+
+
+def header(lang: str) -> Markup:
+    switch = [
+        h(
+            "button",
+            {
+                "type": "button",
+                "class": "lang" + (" current" if code == lang else ""),
+                "data-action": "language",
+                "data-lang": code,
+                "aria-pressed": "true" if code == lang else "false",
+                "lang": code,
+            },
+            name,
+        )
+        for code, name in LANGUAGES.items()
+    ]
+    return h(
+        "header",
+        {"class": "top"},
+        h("a", {"class": "brand", "href": href(Route("home"))}, "Tropa"),
+        h("span", {"class": "tagline"}, t(lang, "app_tagline")),
+        h("nav", {"class": "langs", "aria-label": t(lang, "language")}, switch),
+    )
+
+
+def level_badge(level: str, lang: str) -> Markup:
+    return h("span", {"class": f"level level-{level}"}, t(lang, f"level_{level}"))
+
+
+def language_notice(roadmap: Roadmap, lang: str) -> Markup | None:
+    if roadmap.lang == lang:
+        return None
+    return h("p", {"class": "notice", "role": "note"}, t(lang, "shown_in_english"))
+
+
+def home(library: Library, lang: str) -> Markup:
+    cards = []
+    for roadmap in library.all_roadmaps(lang):
+        others = [LANGUAGES[code] for code in library.languages_of(roadmap.id) if code != lang]
+        cards.append(
+            h(
+                "li",
+                {"class": "card", "data-roadmap": roadmap.id},
+                h(
+                    "a",
+                    {"href": href(Route("roadmap", roadmap.id)),
+                     "aria-label": t(lang, "open_roadmap", title=roadmap.title)},
+                    h("h2", None, roadmap.title),
+                ),
+                h("p", None, roadmap.summary),
+                h(
+                    "p",
+                    {"class": "meta"},
+                    t(lang, "topics_count", n=len(roadmap.topic_ids)),
+                    [" · ", t(lang, "also_in"), " ", ", ".join(others)] if others else None,
+                ),
+            )
+        )
+    return h(
+        "section",
+        {"class": "library", "data-view": "home"},
+        h("h1", None, t(lang, "roadmaps")),
+        h("ul", {"class": "cards"}, cards),
+    )
+
+
+def topic_link(library: Library, topic_id: str, lang: str) -> Markup:
+    topic = library.topic(topic_id, lang)
+    return h("a", {"href": href(Route("topic", topic.id))}, topic.title)
+
+
+def roadmap_page(library: Library, roadmap_id: str, lang: str) -> Markup:
+    roadmap = library.roadmap(roadmap_id, lang)
+    sections = []
+    for number, section in enumerate(roadmap.sections, start=1):
+        items = []
+        for topic_id in section.topics:
+            topic = library.topic(topic_id, roadmap.lang)
+            after = [
+                [", " if i else "", topic_link(library, req, roadmap.lang)]
+                for i, req in enumerate(topic.requires)
+            ]
+            items.append(
+                h(
+                    "li",
+                    {"class": "step", "data-topic": topic.id},
+                    h("a", {"class": "step-title", "href": href(Route("topic", topic.id))},
+                      topic.title),
+                    " ",
+                    level_badge(topic.level, lang),
+                    h("span", {"class": "after"}, t(lang, "requires"), ": ", after)
+                    if after else None,
+                )
+            )
+        sections.append(
+            h(
+                "section",
+                {"class": "trail-section"},
+                h("h2", None, h("span", {"class": "num"}, str(number)), " ", section.title),
+                h("ol", {"class": "steps"}, items),
+            )
+        )
+    return h(
+        "article",
+        {"class": "roadmap", "data-view": "roadmap", "lang": roadmap.lang},
+        h("nav", {"class": "crumbs"}, h("a", {"href": href(Route("home"))},
+                                        t(lang, "library"))),
+        h("h1", None, roadmap.title),
+        language_notice(roadmap, lang),
+        h("div", {"class": "intro"}, Markup(roadmap.intro_html)),
+        sections,
+    )
+
+
+def topic_page(library: Library, topic_id: str, lang: str) -> Markup:
+    topic: Topic = library.topic(topic_id, lang)
+    roadmap = library.roadmap(topic.roadmap, topic.lang)
+    before, after = library.neighbours(topic)
+    minutes = max(1, round(topic.words / WORDS_PER_MINUTE))
+    resources = [
+        h(
+            "li",
+            None,
+            h("span", {"class": f"rtype rtype-{item.type}"}, t(lang, f"resource_{item.type}")),
+            " ",
+            h("a", {"href": item.url, "rel": "noopener noreferrer", "target": "_blank"},
+              item.title),
+        )
+        for item in topic.resources
+    ]
+    pager = h(
+        "nav",
+        {"class": "pager"},
+        h("a", {"class": "prev", "href": href(Route("topic", before)), "rel": "prev"},
+          "← ", library.topic(before, lang).title) if before else h("span"),
+        h("a", {"class": "next", "href": href(Route("topic", after)), "rel": "next"},
+          library.topic(after, lang).title, " →") if after else h("span"),
+    )
+    return h(
+        "article",
+        {"class": "topic", "data-view": "topic", "data-topic": topic.id, "lang": topic.lang},
+        h(
+            "nav",
+            {"class": "crumbs"},
+            h("a", {"href": href(Route("home"))}, t(lang, "library")),
+            " / ",
+            h("a", {"href": href(Route("roadmap", roadmap.id))}, roadmap.title),
+        ),
+        h("h1", None, topic.title),
+        h("p", {"class": "meta"}, level_badge(topic.level, lang), " · ",
+          t(lang, "minutes", n=minutes)),
+        language_notice(roadmap, lang) if topic.lang != lang else None,
+        h("div", {"class": "prose"}, Markup(topic.html)),
+        h("section", {"class": "resources"}, h("h2", None, t(lang, "resources")),
+          h("ul", None, resources)) if resources else None,
+        pager,
+    )
+
+
+def not_found(lang: str) -> Markup:
+    return h(
+        "section",
+        {"class": "empty", "data-view": "not-found"},
+        h("h1", None, t(lang, "not_found")),
+        h("p", None, t(lang, "not_found_text")),
+        h("p", None, h("a", {"href": href(Route("home"))}, t(lang, "library"))),
+    )
+
+
+def load_error(message: str, lang: str) -> Markup:
+    return h(
+        "section",
+        {"class": "empty error", "data-view": "error", "role": "alert"},
+        h("h1", None, t(lang, "load_failed")),
+        h("p", {"class": "reason"}, message),
+        h("button", {"type": "button", "data-action": "retry"}, t(lang, "retry")),
+    )
+
+
+def page(library: Library | None, route: Route, lang: str) -> Markup:
+    """The whole page for ``route``; an unknown roadmap or topic gives not_found."""
+    if library is None:
+        body = h("p", {"class": "loading"}, t(lang, "loading"))
+    elif route.view == "home":
+        body = home(library, lang)
+    elif route.view == "roadmap" and any(r == route.target for r, _ in library.roadmaps):
+        body = roadmap_page(library, route.target, lang)
+    elif route.view == "topic" and (route.target, DEFAULT_LANGUAGE) in library.topics:
+        body = topic_page(library, route.target, lang)
+    else:
+        body = not_found(lang)
+    return Markup(header(lang) + h("main", {"id": "main"}, body))
+
+
+def title_of(library: Library | None, route: Route, lang: str) -> str:
+    """The document title for ``route``."""
+    if library is not None:
+        if route.view == "roadmap" and any(r == route.target for r, _ in library.roadmaps):
+            return f"{library.roadmap(route.target, lang).title} · Tropa"
+        if route.view == "topic" and (route.target, DEFAULT_LANGUAGE) in library.topics:
+            return f"{library.topic(route.target, lang).title} · Tropa"
+    return "Tropa"

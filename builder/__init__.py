@@ -1,0 +1,1 @@
+"""Build tooling run under CPython: the content compiler and the static site builder."""

@@ -1,0 +1,59 @@
+"""``python -m builder.content``: check content/ and compile it into dist/content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from builder.content.problems import ContentError
+from builder.content.tree import read_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m builder.content", description=__doc__)
+    parser.add_argument("--content", type=Path, default=ROOT / "content")
+    parser.add_argument("--out", type=Path, default=ROOT / "dist" / "content")
+    parser.add_argument("--embedder", type=Path, default=ROOT / "dist" / "models" /
+                        "multilingual-e5-small", help="folder of the ONNX embedder")
+    parser.add_argument("--dtype", default="q8")
+    parser.add_argument("--check", action="store_true", help="validate only, write nothing")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        bundles = read_tree(args.content)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"content: {len(error.problems)} problem(s); nothing was published",
+              file=sys.stderr)
+        return 1
+    topics = sum(len(b.topics) for b in bundles)
+    print(f"[content] {len(bundles)} roadmaps, {topics} topics checked")
+    if args.check:
+        return 0
+    config = args.embedder / "config.json"
+    if not config.is_file():
+        print(f"content: embedder not found at {args.embedder} (run `make models`)",
+              file=sys.stderr)
+        return 1
+    # Imported here: validation alone must not need onnxruntime.
+    from builder.content.library import write_library
+    from models.embedder import Embedder
+
+    dim = int(json.loads(config.read_text(encoding="utf-8"))["hidden_size"])
+    embedder = Embedder(args.embedder, dtype=args.dtype)
+    model = {"id": args.embedder.name, "dtype": args.dtype, "dim": dim}
+    library = write_library(bundles, args.out, embedder, model)
+    retrieval = library["retrieval"]
+    print(f"[content] {retrieval['count']} passages embedded with {model['id']} ({args.dtype}) "
+          f"into {args.out} ({time.monotonic() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Turning checked content into the compiled library the browser reads.
+
+The output folder holds ``library.json`` (fixed name, revalidated by the browser) and
+content-hashed ``passages.<hash>.json`` and ``vectors.<hash>.f32`` that it points to.
+Vectors are float32, little-endian, one row of ``dim`` values per passage, in the
+passages' order, L2-normalised, embedded with the ``passage: `` prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from builder.content.chunks import Passage, split_passages
+from builder.content.render import to_html
+from builder.content.tree import RoadmapBundle
+
+FORMAT = 1
+PASSAGE_PREFIX = "passage: "
+
+
+class Embedder(Protocol):
+    """What the compiler needs of ``models.embedder.Embedder``."""
+
+    def embed(self, texts: Sequence[str], prefix: str = ...) -> Any: ...
+
+
+def library_dict(bundles: list[RoadmapBundle]) -> dict[str, Any]:
+    """The roadmaps and topics of the library, ready for JSON."""
+    roadmaps: list[dict[str, Any]] = []
+    topics: list[dict[str, Any]] = []
+    for bundle in bundles:
+        roadmap = bundle.roadmap
+        ids = {slug: topic.id for slug, topic in bundle.topics.items()}
+        roadmaps.append({
+            "id": roadmap.id,
+            "lang": bundle.lang,
+            "title": roadmap.title,
+            "summary": roadmap.summary,
+            "intro_html": to_html(roadmap.intro),
+            "sections": [
+                {"title": s.title, "topics": [ids[e.slug] for e in s.entries]}
+                for s in roadmap.sections
+            ],
+        })
+        for entry in roadmap.entries():
+            topic = bundle.topics[entry.slug]
+            topics.append({
+                "id": topic.id,
+                "lang": bundle.lang,
+                "roadmap": roadmap.id,
+                "slug": topic.slug,
+                "title": topic.title,
+                "level": topic.level,
+                "requires": [ids[slug] for slug in entry.requires],
+                "html": to_html(topic.markdown),
+                "words": topic.words,
+                "resources": [
+                    {"type": r.type, "title": r.title, "url": r.url} for r in topic.resources
+                ],
+                "source": topic.path,
+            })
+    return {"format": FORMAT, "roadmaps": roadmaps, "topics": topics}
+
+
+def passages_of(bundles: list[RoadmapBundle]) -> list[Passage]:
+    passages: list[Passage] = []
+    for bundle in bundles:
+        for entry in bundle.roadmap.entries():
+            topic = bundle.topics[entry.slug]
+            for text in split_passages(topic.markdown):
+                passages.append(Passage(topic.id, bundle.lang, bundle.roadmap.id, topic.title, text))
+    return passages
+
+
+def _hashed(folder: Path, stem: str, suffix: str, data: bytes) -> str:
+    name = f"{stem}.{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
+    (folder / name).write_bytes(data)
+    return name
+
+
+def write_library(
+    bundles: list[RoadmapBundle],
+    out: Path,
+    embedder: Embedder,
+    model: dict[str, Any],
+    url_prefix: str = "/content",
+) -> dict[str, Any]:
+    """Render, embed and write everything into ``out``, replacing it only when all is done.
+
+    ``model`` describes the embedder (id, dtype, dim) and is recorded in library.json so
+    the browser embeds queries with the same model.
+    """
+    library = library_dict(bundles)
+    passages = passages_of(bundles)
+    texts = [f"{p.title}: {p.text}" for p in passages]
+    vectors = embedder.embed(texts, prefix=PASSAGE_PREFIX)
+    if getattr(vectors, "shape", None) != (len(passages), model["dim"]):
+        raise ValueError(f"embedder returned shape {getattr(vectors, 'shape', None)}, "
+                         f"expected ({len(passages)}, {model['dim']})")
+    staging = out.with_name(out.name + ".staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    passage_rows = [
+        {"topic": p.topic, "lang": p.lang, "roadmap": p.roadmap, "title": p.title, "text": p.text}
+        for p in passages
+    ]
+    passages_name = _hashed(staging, "passages", ".json",
+                            json.dumps(passage_rows, ensure_ascii=False).encode("utf-8"))
+    vector_bytes = vectors.astype("<f4").tobytes()
+    if sys.byteorder != "little":  # pragma: no cover - astype('<f4') already fixes order
+        raise RuntimeError("unexpected byte order")
+    vectors_name = _hashed(staging, "vectors", ".f32", vector_bytes)
+    library["retrieval"] = {
+        "passages": f"{url_prefix}/{passages_name}",
+        "vectors": f"{url_prefix}/{vectors_name}",
+        "vectors_sha256": hashlib.sha256(vector_bytes).hexdigest(),
+        "count": len(passages),
+        "dim": model["dim"],
+        "model": model["id"],
+        "dtype": model["dtype"],
+        "prefix": PASSAGE_PREFIX,
+    }
+    (staging / "library.json").write_text(
+        json.dumps(library, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return library

@@ -1,0 +1,17 @@
+"""Markdown → HTML for topic pages, with raw HTML disabled.
+
+Content may not inject markup or script: ``<script>`` in a topic comes out as text,
+and markdown-it's link validation drops ``javascript:`` and similar URLs.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.enable("table")
+
+
+def to_html(markdown: str) -> str:
+    """Render ``markdown`` to HTML; any HTML in it is escaped, not passed through."""
+    return _md.render(markdown)

@@ -1,0 +1,101 @@
+"""Build the static site into dist/: vendored runtimes, the app bundle, the page.
+
+Run as ``python -m builder.site --out dist``. Everything the page loads is written
+under ``dist``; names of files that change with the code carry a content hash, so the
+server can cache them forever while index.html is revalidated on every load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from builder.errors import BuildError
+from builder.vendor import vendor_all
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+# A fixed timestamp keeps the archive, and so its hash, identical across rebuilds.
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def content_hash(data: bytes) -> str:
+    """Return the first 12 hex digits of the SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def bundle_app(app_dir: Path) -> bytes:
+    """Zip the Python sources of ``app_dir`` (paths relative to it), deterministically."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(app_dir.rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            info = zipfile.ZipInfo(path.relative_to(app_dir).as_posix(), _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def write_hashed(out: Path, stem: str, suffix: str, data: bytes) -> str:
+    """Write ``data`` as ``out/stem.<hash>suffix``, drop older versions, return its URL."""
+    name = f"{stem}.{content_hash(data)}{suffix}"
+    for old in out.glob(f"{stem}.*{suffix}"):
+        if old.name != name:
+            old.unlink()
+    target = out / name
+    if not target.exists():
+        target.write_bytes(data)
+    return f"/{name}"
+
+
+def fill(template: str, values: dict[str, str], source: str) -> str:
+    """Replace ``{key}`` placeholders, refusing any left unfilled."""
+    result = template
+    for key, value in values.items():
+        result = result.replace("{" + key + "}", value)
+    for key in ("pyodide", "pyscript", "app_bundle", "css", "config"):
+        if "{" + key + "}" in result:
+            raise BuildError(f"{source}: placeholder {{{key}}} has no value")
+    return result
+
+
+def build_site(out: Path, node_modules: Path) -> dict[str, str]:
+    """Build everything but models and content into ``out``; return the URLs used."""
+    out.mkdir(parents=True, exist_ok=True)
+    urls = vendor_all(node_modules, out)
+    values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
+    values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_app(APP))
+    css = (APP / "static" / "tropa.css").read_bytes()
+    values["css"] = write_hashed(out, "tropa", ".css", css)
+    config = fill((ROOT / "pyscript.toml").read_text(encoding="utf-8"), values, "pyscript.toml")
+    values["config"] = write_hashed(out, "pyscript", ".toml", config.encode("utf-8"))
+    page_source = APP / "static" / "index.html"
+    page = fill(page_source.read_text(encoding="utf-8"), values, str(page_source))
+    (out / "index.html").write_text(page, encoding="utf-8")
+    return values
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    parser.add_argument("--node-modules", type=Path, default=ROOT / "node_modules")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        urls = build_site(args.out, args.node_modules)
+    except BuildError as error:
+        print(f"site build failed: {error}", file=sys.stderr)
+        return 1
+    print(f"[site] {args.out}: app bundle {urls['app_bundle']} "
+          f"({time.monotonic() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
