@@ -1,0 +1,219 @@
+"""Build-time checks that fail the build: the shipped ONNX files against PyTorch.
+
+Embedders: cosine between the ONNX embeddings (through `Embedder`, what ships) and the PyTorch
+model of the same (dequantized) weights, on fixed English and Russian sentences.
+Generators: greedy tokens of the fp32 ONNX against PyTorch's greedy tokens; for quantized files,
+top-1 agreement of each step's logits along PyTorch's greedy continuation (teacher forcing),
+because a native int8 greedy run is not a trustworthy reference (see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+from models.embedder import Embedder, pool_and_normalize
+from models.manifest import DTYPE_FILES
+
+SENTENCES = [
+    "How do I sort a list of numbers in Python?",
+    "A dictionary stores pairs of keys and values.",
+    "The weather is sunny and warm today.",
+    "Recursion is when a function calls itself.",
+    "Как отсортировать список чисел в Python?",
+    "Словарь хранит пары ключей и значений.",
+    "Сегодня солнечная и тёплая погода.",
+    "Рекурсия — это когда функция вызывает саму себя.",
+]
+# SENTENCES[i] (English) and SENTENCES[i + 4] (Russian) say the same thing.
+TRANSLATION_OFFSET = 4
+
+
+class CheckError(RuntimeError):
+    """A build check measured a figure outside its limit."""
+
+
+@dataclass
+class Figures:
+    """Measured figures of one model's checks, printed and stored in manifest.json."""
+
+    values: dict[str, Any]
+
+    def line(self) -> str:
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in self.values.items())
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def check_embedder(
+    hf_dir: Path, model_dir: Path, dtypes: tuple[str, ...], checks: dict[str, Any]
+) -> Figures:
+    """Compare every dtype's ONNX embeddings with PyTorch's; raise CheckError below the limits."""
+    from transformers import BertModel
+
+    min_cosine = float(checks.get("min_cosine", 0.99))
+    reference = _torch_embed(BertModel.from_pretrained(hf_dir).eval(), model_dir, SENTENCES)
+    figures: dict[str, Any] = {}
+    for dtype in dtypes:
+        onnx_vectors = Embedder(model_dir, dtype).embed(SENTENCES)
+        cosines = (onnx_vectors * reference).sum(axis=1)
+        figures[f"{dtype}_min_cosine"] = float(cosines.min())
+        figures[f"{dtype}_mean_cosine"] = float(cosines.mean())
+        if cosines.min() < min_cosine:
+            worst = int(cosines.argmin())
+            raise CheckError(
+                f"{dtype} ONNX vs PyTorch cosine {cosines.min():.4f} < {min_cosine} "
+                f"on {SENTENCES[worst]!r}"
+            )
+        norms = np.linalg.norm(onnx_vectors, axis=1)
+        if not np.allclose(norms, 1.0, atol=1e-4):
+            raise CheckError(f"{dtype} embeddings are not unit vectors: norms {norms}")
+        if checks.get("translation_retrieval"):
+            figures[f"{dtype}_translation_hits"] = _translation_hits(onnx_vectors)
+    return Figures(figures)
+
+
+def _translation_hits(vectors: np.ndarray) -> str:
+    english, russian = vectors[:TRANSLATION_OFFSET], vectors[TRANSLATION_OFFSET:]
+    scores = english @ russian.T
+    hits = int((scores.argmax(axis=1) == np.arange(len(english))).sum())
+    if hits != len(english):
+        raise CheckError(f"English→Russian translation retrieval found {hits}/{len(english)}")
+    return f"{hits}/{len(english)}"
+
+
+def _torch_embed(model: torch.nn.Module, model_dir: Path, texts: list[str]) -> np.ndarray:
+    tokenizer = Embedder(model_dir, "fp32" if (model_dir / "onnx/model.onnx").exists() else "q8")
+    encodings = tokenizer.tokenizer.encode_batch(["passage: " + t for t in texts])
+    ids = torch.tensor([e.ids for e in encodings])
+    mask = torch.tensor([e.attention_mask for e in encodings])
+    with torch.no_grad():
+        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+    return pool_and_normalize(hidden.numpy(), mask.numpy())
+
+
+def check_generator(
+    hf_dir: Path, model_dir: Path, fp32_onnx: Path, dtypes: tuple[str, ...], checks: dict[str, Any]
+) -> Figures:
+    """Greedy-decode the check prompt in PyTorch and ONNX; raise CheckError below the limits."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(hf_dir, dtype=torch.float32).eval()
+    messages = [{"role": "user", "content": checks["prompt"]}]
+    prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+    prompt = list(prompt["input_ids"] if isinstance(prompt, dict) else prompt)
+    steps = int(checks.get("tokens", 24))
+    with torch.no_grad():
+        output = model.generate(
+            torch.tensor([prompt]), attention_mask=torch.ones(1, len(prompt), dtype=torch.long),
+            max_new_tokens=steps, do_sample=False, pad_token_id=tokenizer.pad_token_id,
+        )
+    torch_tokens = output[0, len(prompt):].tolist()
+    text = tokenizer.decode(torch_tokens, skip_special_tokens=True)
+    figures: dict[str, Any] = {"prompt_tokens": len(prompt), "torch_text": text}
+    _check_sensible(text, torch_tokens, checks)
+
+    onnx_tokens = greedy_onnx(_session(fp32_onnx), prompt, len(torch_tokens))
+    matched = _common_prefix(torch_tokens, onnx_tokens)
+    figures["fp32_token_match"] = f"{matched}/{len(torch_tokens)}"
+    need = min(int(checks.get("match_tokens", steps)), len(torch_tokens))
+    if matched < need:
+        raise CheckError(
+            f"fp32 ONNX greedy tokens match PyTorch for {matched} tokens, need {need}: "
+            f"torch {torch_tokens} vs onnx {onnx_tokens}"
+        )
+    min_top1 = float(checks.get("min_top1", 0.8))
+    for dtype in dtypes:
+        if dtype == "fp32":
+            continue
+        session = _session(model_dir / "onnx" / DTYPE_FILES[dtype])
+        agreement = top1_agreement(session, prompt, torch_tokens)
+        figures[f"{dtype}_top1"] = agreement
+        native = greedy_onnx(session, prompt, min(8, len(torch_tokens)))
+        figures[f"{dtype}_native_first8_match"] = f"{_common_prefix(torch_tokens, native)}/8"
+        if agreement < min_top1:
+            raise CheckError(f"{dtype} top-1 agreement with PyTorch {agreement:.3f} < {min_top1}")
+    return Figures(figures)
+
+
+def _check_sensible(text: str, tokens: list[int], checks: dict[str, Any]) -> None:
+    expect = checks.get("expect")
+    if expect and expect.lower() not in text.lower():
+        raise CheckError(f"PyTorch greedy answer lacks {expect!r}: {text!r}")
+    if checks.get("expect") and len(set(tokens)) < max(2, len(tokens) // 4):
+        raise CheckError(f"PyTorch greedy answer is degenerate: {text!r}")
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _session(path: Path) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _empty_cache(session: ort.InferenceSession) -> dict[str, np.ndarray]:
+    feeds = {}
+    for meta in session.get_inputs():
+        if meta.name.startswith("past_key_values."):
+            _, heads, _, head_dim = meta.shape
+            dtype = np.float16 if meta.type == "tensor(float16)" else np.float32
+            feeds[meta.name] = np.zeros((1, heads, 0, head_dim), dtype=dtype)
+    return feeds
+
+
+def _run(
+    session: ort.InferenceSession, ids: list[int], past: dict[str, np.ndarray], past_len: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    names = [o.name for o in session.get_outputs()]
+    feeds = {
+        "input_ids": np.array([ids], dtype=np.int64),
+        "attention_mask": np.ones((1, past_len + len(ids)), dtype=np.int64),
+        "position_ids": np.arange(past_len, past_len + len(ids), dtype=np.int64)[None],
+        **past,
+    }
+    wanted = {i.name for i in session.get_inputs()}
+    outputs = dict(zip(names, session.run(None, {k: v for k, v in feeds.items() if k in wanted}),
+                       strict=True))
+    present = {
+        k.replace("present.", "past_key_values."): v for k, v in outputs.items()
+        if k.startswith("present.")
+    }
+    return outputs["logits"].astype(np.float32), present
+
+
+def greedy_onnx(session: ort.InferenceSession, prompt: list[int], steps: int) -> list[int]:
+    """Greedy tokens from a `text-generation-with-past` ONNX session, using its KV cache."""
+    logits, past = _run(session, prompt, _empty_cache(session), 0)
+    tokens: list[int] = []
+    for _ in range(steps):
+        token = int(logits[0, -1].argmax())
+        tokens.append(token)
+        if len(tokens) == steps:
+            break
+        logits, past = _run(session, [token], past, len(prompt) + len(tokens) - 1)
+    return tokens
+
+
+def top1_agreement(session: ort.InferenceSession, prompt: list[int], tokens: list[int]) -> float:
+    """Fraction of positions where the session's argmax equals `tokens`, fed prompt + tokens."""
+    logits, _ = _run(session, prompt + tokens[:-1], _empty_cache(session), 0)
+    predicted = logits[0, len(prompt) - 1 :].argmax(axis=-1)
+    return float((predicted == np.array(tokens)).mean())
