@@ -1,0 +1,1 @@
+"""Tropa server: a thin FastAPI app (auth, profiles, sync, billing, static files)."""

@@ -1,0 +1,105 @@
+"""The app factory: ``create_app(settings) -> FastAPI``.
+
+The engine, OAuth registry and Stripe gateway are built here from settings and hung on
+``app.state``; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from server import health
+from server.auth import routes as auth_routes
+from server.auth.providers import build_oauth
+from server.auth.session import CsrfMiddleware
+from server.billing import routes as billing_routes
+from server.billing.gateway import StripeGateway
+from server.db import make_engine
+from server.profiles import routes as profile_routes
+from server.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from server.settings import Settings
+from server.static import DistFiles
+from server.sync import routes as sync_routes
+
+SESSION_COOKIE = "tropa_session"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. Raises DistMissingError if ``settings.dist_dir`` does not exist."""
+    settings = settings or Settings()
+    static = DistFiles(settings.dist_dir)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Tropa server",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs" if settings.is_development else None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+    app.state.oauth = build_oauth(settings)
+    app.state.billing = StripeGateway(settings) if settings.stripe_enabled else None
+
+    app.include_router(health.router)
+    app.include_router(auth_routes.router)
+    if settings.is_development:
+        app.include_router(auth_routes.dev_router)
+    app.include_router(profile_routes.router)
+    app.include_router(sync_routes.router)
+    app.include_router(billing_routes.router)
+    _install_error_handlers(app)
+
+    @app.api_route(
+        "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    def api_not_found(rest: str) -> None:
+        raise HTTPException(404, f"No API route /api/{rest}")
+
+    app.mount("/", static, name="static")
+
+    # Added last = outermost: headers on every response, then the size cap, the session
+    # cookie, and CSRF (which needs the session).
+    app.add_middleware(CsrfMiddleware, exempt=frozenset({billing_routes.WEBHOOK_PATH}))
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in problems[:5])
+        return JSONResponse({"detail": f"Invalid request: {summary}", "errors": problems}, status_code=422)
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (one app per worker, settings from env)."""
+    return create_app(Settings())

@@ -1,0 +1,110 @@
+"""Login, logout and the session endpoint."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Literal
+
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.starlette_client import OAuth
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.accounts import ProviderIdentity, find_or_create_user
+from server.auth.providers import LoginRefused, identity_from_token
+from server.auth.session import USER_KEY, csrf_token, log_in, log_out
+from server.db import SessionDep
+from server.ratelimit import limit_login
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["auth"])
+dev_router = APIRouter(tags=["auth"])
+Provider = Literal["github", "google"]
+LoginLimit = Annotated[None, Depends(limit_login)]
+
+
+class SessionInfo(BaseModel):
+    authenticated: bool
+    user_id: int | None
+    csrf_token: str
+    providers: list[str]
+    development_login: bool
+
+
+class DevLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+@router.get("/api/session", response_model=SessionInfo)
+def session_info(request: Request) -> SessionInfo:
+    """Who is logged in, plus the CSRF token to send as ``X-CSRF-Token``."""
+    settings: Settings = request.app.state.settings
+    oauth: OAuth = request.app.state.oauth
+    user_id = request.session.get(USER_KEY)
+    return SessionInfo(
+        authenticated=isinstance(user_id, int),
+        user_id=user_id if isinstance(user_id, int) else None,
+        csrf_token=csrf_token(request),
+        providers=sorted(oauth._clients),
+        development_login=settings.is_development,
+    )
+
+
+@router.get("/auth/{provider}/login", status_code=302)
+async def login(provider: Provider, request: Request, _: LoginLimit) -> Response:
+    """Redirect to the provider with state, PKCE and (for OpenID Connect) a nonce."""
+    client = _client(request, provider)
+    settings: Settings = request.app.state.settings
+    redirect_uri = f"{settings.public_url.rstrip('/')}/auth/{provider}/callback"
+    response: Response = await client.authorize_redirect(request, redirect_uri)
+    return response
+
+
+@router.get("/auth/{provider}/callback", status_code=302)
+async def callback(provider: Provider, request: Request, db: SessionDep, _: LoginLimit) -> Response:
+    client = _client(request, provider)
+    try:
+        token = await client.authorize_access_token(request)
+        identity = await identity_from_token(provider, client, token)
+    except (AuthlibBaseError, LoginRefused) as error:
+        log.info("login with %s refused: %s", provider, error)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: {error}")
+    except Exception as error:  # the provider sent something Authlib cannot parse
+        log.warning("login with %s failed: %r", provider, error)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: unusable answer")
+    user = find_or_create_user(db, identity, _language(request))
+    log_in(request, user.id)
+    return RedirectResponse("/", status_code=302)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request) -> Response:
+    log_out(request)
+    return Response(status_code=204)
+
+
+@dev_router.post("/auth/dev/login", response_model=SessionInfo)
+def dev_login(body: DevLogin, request: Request, db: SessionDep, _: LoginLimit) -> SessionInfo:
+    """Development only: log in as ``name`` without a provider."""
+    identity = ProviderIdentity(provider="dev", subject=body.name, email=None, name=body.name)
+    user = find_or_create_user(db, identity, _language(request))
+    log_in(request, user.id)
+    return session_info(request)
+
+
+def _client(request: Request, provider: str):  # type: ignore[no-untyped-def]
+    oauth: OAuth = request.app.state.oauth
+    client = oauth.create_client(provider)
+    if client is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Login with {provider} is not configured")
+    return client
+
+
+def _language(request: Request) -> str:
+    accept = request.headers.get("accept-language", "").lower()
+    return "ru" if accept.startswith("ru") else "en"

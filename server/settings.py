@@ -1,0 +1,132 @@
+"""Server settings: one pydantic-settings class, read once per app.
+
+Every value comes from the environment (prefix ``TROPA_``; the database also from
+``DATABASE_URL``) or from keyword arguments in tests. Outside development the secrets
+must be real: a placeholder such as ``change-me`` stops start-up with a message that
+names the setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "production"]
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "changethis", "secret", "dev", "test"})
+DEV_SECRET = "dev-only-insecure-secret"  # accepted in development only
+
+
+def is_placeholder(value: str) -> bool:
+    """True for an empty, well-known or ``dev-``-prefixed secret value."""
+    return value.strip().lower() in PLACEHOLDER_SECRETS or value.startswith("dev-")
+
+
+class Settings(BaseSettings):
+    """All server configuration. Build it once and hand it to ``create_app``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TROPA_", env_file=None, extra="forbid", populate_by_name=True
+    )
+
+    environment: Environment = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    dist_dir: Path = Path("dist")
+    database_url: str = Field(
+        default="sqlite:///data/tropa.db",
+        validation_alias=AliasChoices("DATABASE_URL", "TROPA_DATABASE_URL", "database_url"),
+    )
+    public_url: str = "http://127.0.0.1:8000"
+
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    session_max_age_s: int = 14 * 24 * 3600
+    # None: Secure cookies everywhere except development (plain-HTTP loopback).
+    cookie_secure: bool | None = None
+
+    # OAuth providers. Endpoints are settings so tests can point them at a local provider.
+    github_client_id: str = ""
+    github_client_secret: SecretStr = SecretStr("")
+    github_authorize_url: str = "https://github.com/login/oauth/authorize"
+    github_token_url: str = "https://github.com/login/oauth/access_token"
+    github_api_url: str = "https://api.github.com/"
+    google_client_id: str = ""
+    google_client_secret: SecretStr = SecretStr("")
+    google_metadata_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+
+    # Stripe. Price ids of the two plans; api_base only changes for tests.
+    stripe_secret_key: SecretStr = SecretStr("")
+    stripe_webhook_secret: SecretStr = SecretStr("")
+    stripe_price_monthly: str = ""
+    stripe_price_yearly: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+
+    # Fixed-window rate limits (requests per window per key), state in the database.
+    rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
+    login_rate_limit: int = Field(default=20, ge=1)
+    sync_rate_limit: int = Field(default=120, ge=1)
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    free_sync_devices: int = Field(default=2, ge=1)
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return not self.is_development
+
+    @property
+    def github_enabled(self) -> bool:
+        return bool(self.github_client_id)
+
+    @property
+    def google_enabled(self) -> bool:
+        return bool(self.google_client_id)
+
+    @property
+    def stripe_enabled(self) -> bool:
+        return bool(self.stripe_secret_key.get_secret_value())
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_development(self) -> Settings:
+        if self.is_development:
+            return self
+        required = {"secret_key": self.secret_key}
+        if self.github_enabled:
+            required["github_client_secret"] = self.github_client_secret
+        if self.google_enabled:
+            required["google_client_secret"] = self.google_client_secret
+        if self.stripe_enabled:
+            required["stripe_webhook_secret"] = self.stripe_webhook_secret
+            required["stripe_secret_key"] = self.stripe_secret_key
+        bad = [name for name, value in required.items() if is_placeholder(value.get_secret_value())]
+        if bad:
+            names = ", ".join(f"TROPA_{name.upper()}" for name in bad)
+            raise ValueError(
+                f"{names} must be set to a real secret when environment is "
+                f"{self.environment!r} (placeholder or empty value given)"
+            )
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("TROPA_SECRET_KEY must be at least 32 characters outside development")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL with the psycopg 3 driver named for PostgreSQL."""
+        return normalize_database_url(self.database_url)
+
+
+def normalize_database_url(url: str) -> str:
+    """Map ``postgres://`` and ``postgresql://`` to SQLAlchemy's psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
