@@ -59,7 +59,7 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
     result = template
     for key, value in values.items():
         result = result.replace("{" + key + "}", value)
-    for key in ("pyodide", "pyscript", "app_bundle", "css", "config"):
+    for key in ("pyodide", "pyscript", "app_bundle", "css", "icon", "config"):
         if "{" + key + "}" in result:
             raise BuildError(f"{source}: placeholder {{{key}}} has no value")
     return result
@@ -71,8 +71,9 @@ def build_site(out: Path, node_modules: Path) -> dict[str, str]:
     urls = vendor_all(node_modules, out)
     values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
     values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_app(APP))
-    css = (APP / "static" / "tropa.css").read_bytes()
-    values["css"] = write_hashed(out, "tropa", ".css", css)
+    for key, name in (("css", "tropa.css"), ("icon", "favicon.svg")):
+        stem, suffix = name.rsplit(".", 1)
+        values[key] = write_hashed(out, stem, "." + suffix, (APP / "static" / name).read_bytes())
     config = fill((ROOT / "pyscript.toml").read_text(encoding="utf-8"), values, "pyscript.toml")
     values["config"] = write_hashed(out, "pyscript", ".toml", config.encode("utf-8"))
     page_source = APP / "static" / "index.html"

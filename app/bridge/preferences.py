@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from js import localStorage  # type: ignore[import-not-found]
 from pyscript.ffi import is_none  # type: ignore[import-not-found]
 
@@ -17,7 +19,6 @@ class LocalPreferences:
         return None if is_none(value) else str(value)
 
     def set(self, key: str, value: str) -> None:
-        try:
+        # A full quota or disabled storage: the choice then lasts for this visit only.
+        with contextlib.suppress(Exception):
             localStorage.setItem(PREFIX + key, value)
-        except Exception:  # quota or disabled storage: the choice lasts for this visit only
-            pass

@@ -30,6 +30,7 @@ class Shell:
         self.lang = lang
         self.library: Library | None = None
         self._proxies: list[tuple[Any, str, Any]] = []
+        self._task: asyncio.Future[None] | None = None
 
     def mount(self) -> None:
         self._listen(window, "hashchange", self._on_hashchange)
@@ -81,5 +82,5 @@ class Shell:
             self.preferences.set("lang", self.lang)
             self.render()
         elif action == "retry":
-            # load() reports its own failures on the page; the task needs no awaiting.
-            asyncio.ensure_future(self.load())
+            # load() reports its own failures on the page; keep the task referenced.
+            self._task = asyncio.ensure_future(self.load())

@@ -18,6 +18,7 @@ class Document:
     fields: dict[str, tuple[str, int]] = field(default_factory=dict)
     body: list[tuple[int, str]] = field(default_factory=list)
     body_start: int = 1
+    closed: bool = True
 
 
 def split(path: str, text: str, allowed: tuple[str, ...], problems: list[Problem]) -> Document:
@@ -31,6 +32,7 @@ def split(path: str, text: str, allowed: tuple[str, ...], problems: list[Problem
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         problems.append(Problem(path, 1, "front matter is not closed: no second '---' line"))
+        doc.closed = False
         return doc
     for number in range(2, end + 1):
         line = lines[number - 1]

@@ -43,6 +43,8 @@ class RoadmapFile:
 def read_roadmap(path: str, folder: str, text: str, problems: list[Problem]) -> RoadmapFile:
     """Parse ``roadmap.md`` of the roadmap in ``folder``; append problems as found."""
     doc = split(path, text, ("id", "title", "summary"), problems)
+    if not doc.closed:  # everything after an unclosed front matter is unreadable
+        return RoadmapFile(path, "", 1, "", "", "", [])
     roadmap_id, id_line = doc.fields.get("id", ("", 1))
     if roadmap_id and roadmap_id != folder:
         problems.append(Problem(path, id_line,

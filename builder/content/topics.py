@@ -76,6 +76,8 @@ def _resources(doc: Document, start: int, problems: list[Problem]) -> list[Resou
 def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> TopicFile:
     """Parse a topic; every rule it breaks is appended to ``problems``."""
     doc = split(path, text, ("id", "level"), problems)
+    if not doc.closed:  # everything after an unclosed front matter is unreadable
+        return TopicFile(path, slug, "", 1, "", "", "", 0, [])
     topic_id, id_line = doc.fields.get("id", ("", 1))
     level, level_line = doc.fields.get("level", ("", 1))
     if topic_id and not ID_PATTERN.match(topic_id):

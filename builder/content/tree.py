@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builder.content.problems import ContentError, Problem
 from builder.content.roadmaps import RoadmapFile, check_graph, read_roadmap
-from builder.content.topics import TopicFile, read_topic
+from builder.content.topics import ID_PATTERN, TopicFile, read_topic
 
 LANGUAGES = ("en", "ru")
 SOURCE_LANGUAGE = "en"
@@ -59,7 +59,7 @@ def read_bundle(folder: Path, lang: str, root: Path, problems: list[Problem]) ->
         if body is None:
             continue
         topic = read_topic(shown, path.stem, body, problems)
-        if topic.id and not topic.id.startswith(f"{folder.name}."):
+        if ID_PATTERN.match(topic.id) and not topic.id.startswith(f"{folder.name}."):
             problems.append(Problem(shown, topic.id_line, f"id {topic.id!r} must start with "
                                     f"{folder.name + '.'!r}, the roadmap it belongs to"))
         topics[path.stem] = topic
