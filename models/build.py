@@ -41,7 +41,7 @@ def build_model(spec: ModelSpec, cache: Cache) -> dict[str, Any]:
     from models.sources import prepare_hf
 
     with progress.step("fetch and convert to Hugging Face"):
-        hf_dir = prepare_hf(spec, cache, work)
+        hf_dir, source_figures = prepare_hf(spec, cache, work)
         copy_configs(hf_dir, target, spec.role)
     with progress.step("export onnx"):
         fp32 = export_onnx(hf_dir, work / "onnx", spec.role)
@@ -53,6 +53,7 @@ def build_model(spec: ModelSpec, cache: Cache) -> dict[str, Any]:
             figures = check_embedder(hf_dir, target, spec.all_dtypes, spec.checks)
         else:
             figures = check_generator(hf_dir, target, fp32, spec.all_dtypes, spec.checks)
+    figures.values = {**source_figures, **figures.values}
     progress.say(f"measured: {figures.line()}")
     with progress.step("hash files"):
         files = describe_files(target)

