@@ -16,6 +16,8 @@ DIST := dist
 MODELS := $(DIST)/models
 CONTENT_OUT := $(DIST)/content
 CHROMIUM := /usr/bin/chromium
+# Model builds are slow and large: cache them per machine, outside the clone.
+MODEL_CACHE ?= $(HOME)/.cache/tropa/models
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
@@ -61,7 +63,7 @@ MODEL_SOURCES := models/manifest.toml $(wildcard models/*.py)
 models: $(MODELS)/manifest.json
 $(MODELS)/manifest.json: $(MODEL_SOURCES) $(STAMPS)/python
 	$(call say,models: convert, export and quantize (cached per machine; first run ~10 min))
-	$(PY) -m models.build --out $(MODELS)
+	$(PY) -m models.build --out $(MODELS) --cache $(MODEL_CACHE)
 
 CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py)
 content: $(CONTENT_OUT)/library.json

@@ -61,7 +61,7 @@ def test_unknown_roadmap_names_the_known_ones() -> None:
 def test_malformed_library_is_refused_with_the_field_named() -> None:
     broken = copy.deepcopy(DATA)
     broken["topics"][1]["words"] = "many"
-    with pytest.raises(LibraryError, match="topic 'py.b': field 'words' must be int"):
+    with pytest.raises(LibraryError, match=r"topic 'py\.b': field 'words' must be int"):
         Library.from_dict(broken)
     with pytest.raises(LibraryError, match="library format 2 is not supported; expected 1"):
         Library.from_dict({**DATA, "format": 2})
