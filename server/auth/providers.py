@@ -43,6 +43,20 @@ def build_oauth(settings: Settings) -> OAuth:
     return oauth
 
 
+async def id_token_checks(name: str, client: StarletteOAuth2App) -> dict[str, Any]:
+    """Claims options for Authlib's ID token validation. Authlib checks ``iss`` and
+    ``azp`` by default but not that ``aud`` names us, so we require it here."""
+    if name != "google":
+        return {}
+    metadata = await client.load_server_metadata()
+    return {
+        "claims_options": {
+            "iss": {"essential": True, "value": metadata["issuer"]},
+            "aud": {"essential": True, "value": client.client_id},
+        }
+    }
+
+
 async def identity_from_token(
     name: str, client: StarletteOAuth2App, token: dict[str, Any]
 ) -> ProviderIdentity:

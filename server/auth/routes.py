@@ -9,10 +9,11 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
+from joserfc.errors import JoseError
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.accounts import ProviderIdentity, find_or_create_user
-from server.auth.providers import LoginRefused, identity_from_token
+from server.auth.providers import LoginRefused, id_token_checks, identity_from_token
 from server.auth.session import USER_KEY, csrf_token, log_in, log_out
 from server.db import SessionDep
 from server.ratelimit import limit_login
@@ -69,14 +70,16 @@ async def login(provider: Provider, request: Request, _: LoginLimit) -> Response
 async def callback(provider: Provider, request: Request, db: SessionDep, _: LoginLimit) -> Response:
     client = _client(request, provider)
     try:
-        token = await client.authorize_access_token(request)
+        token = await client.authorize_access_token(request, **await id_token_checks(provider, client))
         identity = await identity_from_token(provider, client, token)
-    except (AuthlibBaseError, LoginRefused) as error:
+    except (AuthlibBaseError, JoseError, LoginRefused) as error:
         log.info("login with %s refused: %s", provider, error)
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: {error}")
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: {error}") from error
     except Exception as error:  # the provider sent something Authlib cannot parse
         log.warning("login with %s failed: %r", provider, error)
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: unusable answer")
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: unusable answer"
+        ) from error
     user = find_or_create_user(db, identity, _language(request))
     log_in(request, user.id)
     return RedirectResponse("/", status_code=302)
