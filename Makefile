@@ -71,7 +71,7 @@ $(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json
 	$(call say,content: validate, render and embed the course library)
 	$(PY) -m builder.content --out $(CONTENT_OUT)
 
-SITE_SOURCES := pyscript.toml $(shell find app -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard builder/*.py)
+SITE_SOURCES := pyscript.toml $(shell find app -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard worker/*.js) $(wildcard builder/*.py)
 site: $(DIST)/index.html
 $(DIST)/index.html: $(SITE_SOURCES) $(STAMPS)/python $(STAMPS)/npm
 	$(call say,site: vendor runtimes, bundle the app, write the page)

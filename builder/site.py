@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import json
 import sys
 import time
 import zipfile
 from pathlib import Path
 
+from app.core import protocol
 from builder.errors import BuildError
 from builder.vendor import vendor_all
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
+WORKER = ROOT / "worker"
 # A fixed timestamp keeps the archive, and so its hash, identical across rebuilds.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -65,10 +68,34 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
     return result
 
 
+def build_worker(out: Path, urls: dict[str, str]) -> None:
+    """Copy the ML worker to ``out/worker`` with the protocol and the runtime paths it reads.
+
+    ``protocol.json`` comes from ``app.core.protocol`` (the one definition);
+    ``paths.json`` tells the worker where the vendored runtimes and models are.
+    """
+    target = out / "worker"
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.js"):
+        if not (WORKER / old.name).exists():
+            old.unlink()
+    for source in sorted(WORKER.glob("*.js")):
+        (target / source.name).write_bytes(source.read_bytes())
+    (target / "protocol.json").write_text(json.dumps(protocol.as_json(), indent=1), encoding="utf-8")
+    paths = {
+        "transformers": f"{urls['transformers']}/transformers.js",
+        "onnx_wasm": f"{urls['onnxruntime-web']}/",
+        "models": "/models/",
+        "manifest": "/models/manifest.json",
+    }
+    (target / "paths.json").write_text(json.dumps(paths, indent=1), encoding="utf-8")
+
+
 def build_site(out: Path, node_modules: Path) -> dict[str, str]:
     """Build everything but models and content into ``out``; return the URLs used."""
     out.mkdir(parents=True, exist_ok=True)
     urls = vendor_all(node_modules, out)
+    build_worker(out, urls)
     values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
     values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_app(APP))
     for key, name in (("css", "tropa.css"), ("icon", "favicon.svg")):
