@@ -44,6 +44,9 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
             seen.add(change.id)
             fresh.append(change)
 
+    user = db.get(User, user_id, populate_existing=True)
+    if user is None:
+        raise LookupError(f"user {user_id} does not exist")
     current = _load_fields(db, user_id, fresh)
     dirty: dict[FieldKey, SyncField] = {}
     for change in fresh:
@@ -55,21 +58,18 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
             if held is None:
                 held = SyncField(user_id=user_id, kind=change.kind, entity_id=change.entity_id, field=name)
                 current[key] = held
-                db.add(held)
             held.value, held.hlc, held.device_id = value, change.hlc, device_id
             dirty[key] = held
 
-    user = db.get(User, user_id, populate_existing=True)
-    if user is None:
-        raise LookupError(f"user {user_id} does not exist")
     seq = user.sync_seq
     for held in dirty.values():
         seq += 1
         held.seq = seq
     user.sync_seq = seq
+    db.add_all(dirty.values())
     db.add_all(AppliedChange(user_id=user_id, change_id=c.id) for c in fresh)
     db.commit()
-    return PushResult(applied=[c.id for c in fresh], duplicates=duplicates, cursor=seq)
+    return PushResult(applied=[c.id for c in fresh], duplicates=duplicates)
 
 
 def pull(db: Session, user_id: int, since: int, limit: int) -> PullResult:

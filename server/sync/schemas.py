@@ -41,9 +41,10 @@ class PushRequest(BaseModel):
 
 
 class PushResult(BaseModel):
+    """Ids applied now, and ids applied by an earlier push (counted once)."""
+
     applied: list[str]
     duplicates: list[str]
-    cursor: int
 
 
 class FieldChange(BaseModel):
