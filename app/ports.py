@@ -6,6 +6,7 @@ in ``tests/fakes.py`` (or real servers), never mocks that accept any call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
@@ -23,3 +24,38 @@ class Preferences(Protocol):
     def get(self, key: str) -> str | None: ...
 
     def set(self, key: str, value: str) -> None: ...
+
+
+class Inference(Protocol):
+    """The ML worker, seen from Python (``app.bridge.worker`` on the browser).
+
+    Payloads and results follow ``app.core.protocol``. Every call raises
+    ``InferenceError`` with the worker's readable message (and its ``code``) on failure,
+    or when the worker stays silent past the call's timeout.
+    """
+
+    async def hello(self) -> dict[str, Any]: ...
+
+    async def probe(self, force_webgpu: bool) -> dict[str, Any]: ...
+
+    async def load(
+        self, model: str, role: str, force_webgpu: bool,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> dict[str, Any]: ...
+
+    async def embed(self, model: str, texts: list[str], prefix: str) -> list[list[float]]: ...
+
+    async def index(self, url: str, count: int, dim: int, sha256: str) -> dict[str, Any]: ...
+
+    async def search(self, vector: list[float], k: int, rows: list[int]) -> list[tuple[int, float]]: ...
+
+    async def generate(
+        self, model: str, messages: list[dict[str, str]], max_new_tokens: int,
+        on_token: Callable[[str], None] | None = None,
+    ) -> dict[str, Any]: ...
+
+    async def interrupt(self) -> bool:
+        """Stop the generation in progress, if any; True when one was stopped."""
+        ...
+
+    async def unload(self, model: str) -> None: ...

@@ -11,3 +11,11 @@ class LibraryError(TropaError):
 
 class ApiError(TropaError):
     """A request to the server failed: the message names the path and the reason."""
+
+
+class InferenceError(TropaError):
+    """The ML worker failed or did not answer in time; ``code`` is a protocol error code."""
+
+    def __init__(self, message: str, code: str = "failed") -> None:
+        super().__init__(message)
+        self.code = code

@@ -14,4 +14,5 @@ _md.enable("table")
 
 def to_html(markdown: str) -> str:
     """Render ``markdown`` to HTML; any HTML in it is escaped, not passed through."""
-    return _md.render(markdown)
+    html: str = _md.render(markdown)
+    return html

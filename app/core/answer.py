@@ -1,0 +1,57 @@
+"""Turning the generator's text into an answer with citations of library topics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.core.retrieval import Hit
+from app.core.routes import Route, href
+
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    topic: str
+    title: str
+
+    @property
+    def href(self) -> str:
+        return href(Route("topic", self.topic))
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    citations: tuple[Citation, ...]
+    cited_by_model: bool  # False: the model named no source, so all passages are listed
+
+
+def cite(text: str, hits: Sequence[Hit]) -> Answer:
+    """Map ``[n]`` markers to the n-th passage's topic.
+
+    Markers outside 1..len(hits) are ignored (the renderer leaves them as text). When
+    the model cites nothing, every passage it was given is listed as a source, since the
+    answer was built from them.
+    """
+    sources = {n: hit for n, hit in enumerate(hits, start=1)}
+    numbers = sorted({int(m) for m in _MARKER.findall(text) if int(m) in sources})
+    cited_by_model = bool(numbers)
+    if not numbers:
+        numbers = sorted(sources)
+    seen: set[str] = set()
+    citations = []
+    for n in numbers:
+        passage = sources[n].passage
+        if passage.topic not in seen:
+            seen.add(passage.topic)
+            citations.append(Citation(n, passage.topic, passage.title))
+    return Answer(text.strip(), tuple(citations), cited_by_model)
+
+
+def link_for(answer_hits: Sequence[Hit]) -> dict[int, str]:
+    """Citation number → topic link, for the Markdown renderer's ``cite`` callback."""
+    return {n: href(Route("topic", hit.passage.topic)) for n, hit in enumerate(answer_hits, 1)}

@@ -1,0 +1,137 @@
+"""Building the chat messages for the tutor within the model's budget.
+
+Prompt processing is the slow part in the browser (about 35 tokens/s on WASM here), so
+the budget is small: a short fixed system prompt, a few numbered passages trimmed to
+fit, and the last turn of the conversation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.core.retrieval import Hit
+
+# Conservative: about 3 characters per token for mixed English/Russian/code text.
+CHARS_PER_TOKEN = 3.0
+
+SYSTEM = {
+    "en": (
+        "You are Tropa, a patient programming tutor. Answer in English, in at most 120 words, "
+        "using only the numbered sources. Cite the sources you use as [1], [2]. "
+        "Explain the idea with a tiny example, then end with one short question that checks "
+        "the learner understood."
+    ),
+    "ru": (
+        "Ты Тропа, терпеливый наставник по программированию. Отвечай по-русски, не длиннее "
+        "120 слов, опираясь только на пронумерованные источники. Ссылайся на них как [1], [2]. "
+        "Объясни идею на крошечном примере и закончи одним коротким вопросом, который "
+        "проверяет понимание."
+    ),
+}
+
+HINT_FIRST = {
+    "en": (
+        "The learner asks for the answer to an exercise. Do not give the full solution yet: "
+        "give one hint that points to the right idea and ask them to try again."
+    ),
+    "ru": (
+        "Ученик просит готовый ответ к упражнению. Не давай полное решение сразу: дай одну "
+        "подсказку, которая ведёт к нужной идее, и предложи попробовать ещё раз."
+    ),
+}
+
+SOLUTION_OK = {
+    "en": "The learner already had a hint and asks again: now show the full solution, explained.",
+    "ru": "Ученик уже получил подсказку и просит снова: теперь покажи полное решение с объяснением.",
+}
+
+PLAN = {
+    "en": (
+        "You are Tropa, a programming tutor. Answer in English. Make a short study plan "
+        "of at most 6 steps using only the listed topics, in a sensible order, one line per step."
+    ),
+    "ru": (
+        "Ты Тропа, наставник по программированию. Отвечай по-русски. Составь короткий план "
+        "учёбы не больше чем из 6 шагов только из перечисленных тем, по одной строке на шаг."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str
+    intent: str = "explain"
+
+
+def estimate_tokens(text: str) -> int:
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def trim_words(text: str, max_tokens: int) -> str:
+    """Cut ``text`` at a word boundary to about ``max_tokens``, marking the cut with '…'."""
+    if estimate_tokens(text) <= max_tokens:
+        return text
+    limit = int(max_tokens * CHARS_PER_TOKEN)
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:")
+    return cut + " …"
+
+
+def sources_block(hits: Sequence[Hit], budget: int) -> str:
+    """Numbered passages, each trimmed so that together they fit ``budget`` tokens."""
+    if not hits:
+        return ""
+    share = budget // len(hits)
+    lines = []
+    for number, hit in enumerate(hits, start=1):
+        body = " ".join(hit.passage.text.split())
+        lines.append(f"[{number}] {hit.passage.title}: {trim_words(body, share)}")
+    return "\n".join(lines)
+
+
+def build_messages(
+    question: str,
+    hits: Sequence[Hit],
+    lang: str,
+    *,
+    intent: str = "explain",
+    history: Sequence[Turn] = (),
+    budget: int = 600,
+) -> list[dict[str, str]]:
+    """Chat messages for the generator; the whole prompt stays near ``budget`` tokens.
+
+    ``intent`` "solve" asks for a hint first, unless the previous turn already was a
+    hint for an exercise (then the solution is allowed).
+    """
+    lang = lang if lang in SYSTEM else "en"
+    system = SYSTEM[lang]
+    if intent == "solve":
+        had_hint = bool(history) and history[-1].intent == "solve"
+        system += " " + (SOLUTION_OK[lang] if had_hint else HINT_FIRST[lang])
+    question = trim_words(question.strip(), 120)
+    used = estimate_tokens(system) + estimate_tokens(question) + 16
+    messages = [{"role": "system", "content": system}]
+    if history:
+        last = history[-1]
+        answer = trim_words(last.answer, 60)
+        used += estimate_tokens(last.question) + estimate_tokens(answer)
+        messages += [
+            {"role": "user", "content": trim_words(last.question, 60)},
+            {"role": "assistant", "content": answer},
+        ]
+    sources = sources_block(hits, max(budget - used, 40 * len(hits)))
+    content = f"{sources}\n\n{question}" if sources else question
+    messages.append({"role": "user", "content": content})
+    return messages
+
+
+def build_plan_messages(request: str, topics: Sequence[str], lang: str) -> list[dict[str, str]]:
+    """Messages asking for a study plan built from ``topics`` (titles in trail order)."""
+    lang = lang if lang in PLAN else "en"
+    listing = "\n".join(f"- {title}" for title in topics[:30])
+    return [
+        {"role": "system", "content": PLAN[lang]},
+        {"role": "user", "content": f"{listing}\n\n{trim_words(request.strip(), 80)}"},
+    ]

@@ -1,0 +1,83 @@
+"""Which model and which kind of reply a learner's message needs.
+
+No classifier weights exist offline, so intent comes from the embedder: each intent has
+a few prototype sentences in English and Russian; their embeddings are averaged into a
+centroid, and a message goes to the intent whose centroid it is closest to.
+
+- ``explain``: a question about the material → retrieve passages, generate an answer.
+- ``solve``: asks for an exercise's answer → retrieve, and give a hint before a solution.
+- ``plan``: asks for a study plan → generate from the roadmap's topic list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.core.vectors import centroid, dot
+
+PROTOTYPES: dict[str, tuple[str, ...]] = {
+    "explain": (
+        "What is a list comprehension?",
+        "How does a left join work?",
+        "Why would I use a virtual environment?",
+        "Explain the difference between merge and rebase.",
+        "Что такое генератор списков?",
+        "Как работает внешнее соединение?",
+        "Объясни, зачем нужны виртуальные окружения.",
+    ),
+    "solve": (
+        "Give me the answer to this exercise.",
+        "Just write the code that solves the task for me.",
+        "What is the solution to the homework problem?",
+        "Solve this exercise: write a function that reverses a string.",
+        "Дай готовый ответ на это упражнение.",
+        "Напиши за меня решение задачи.",
+        "Реши упражнение: напиши функцию, которая переворачивает строку.",
+    ),
+    "plan": (
+        "Make me a study plan to learn SQL in two weeks.",
+        "What should I learn next, and in what order?",
+        "Build a roadmap for becoming a backend developer.",
+        "Составь мне план изучения Git на неделю.",
+        "Что мне учить дальше и в каком порядке?",
+    ),
+}
+
+INTENTS = tuple(PROTOTYPES)
+
+
+@dataclass(frozen=True)
+class Decision:
+    intent: str
+    scores: Mapping[str, float]
+
+
+class IntentRouter:
+    """Routes embedded messages to intents by nearest centroid.
+
+    Build it from the prototype embeddings, intent → list of unit vectors.
+    """
+
+    def __init__(self, prototype_vectors: Mapping[str, Sequence[Sequence[float]]]) -> None:
+        missing = [intent for intent in INTENTS if not prototype_vectors.get(intent)]
+        if missing:
+            raise ValueError(f"no prototype vectors for intent(s): {', '.join(missing)}")
+        self.centroids = {i: centroid(prototype_vectors[i]) for i in INTENTS}
+
+    def route(self, message_vector: Sequence[float], margin: float = 0.02) -> Decision:
+        """Nearest intent; another intent must beat ``explain`` by ``margin`` to win.
+
+        Explaining from the library is the safe default: a misrouted question still gets
+        retrieved passages, while a misrouted plan or hint would not.
+        """
+        scores = {intent: dot(message_vector, c) for intent, c in self.centroids.items()}
+        best = max(scores, key=lambda intent: scores[intent])
+        if best != "explain" and scores[best] - scores["explain"] < margin:
+            best = "explain"
+        return Decision(best, scores)
+
+
+def prototype_texts() -> list[tuple[str, str]]:
+    """(intent, sentence) pairs in a fixed order, for embedding in one batch."""
+    return [(intent, text) for intent, texts in PROTOTYPES.items() for text in texts]

@@ -1,0 +1,283 @@
+"""Progress sync, client side: an outbox of local edits, push with retry and backoff,
+pull since a cursor, and a local replica merged by the same rule as the server.
+
+Pure Python behind one small ``Transport`` Protocol, so it runs on Pyodide (a fetch
+transport in ``app.bridge``) and under CPython (tests inject an httpx transport against
+the real server). Nothing here imports an HTTP library.
+
+Typical use::
+
+    sync = SyncClient(transport, device_id="laptop-3f2a", store=store)
+    sync.record("topic_progress", "python.loops", {"status": "done"})   # works offline
+    await sync.sync()                                                   # push, then pull
+
+Wire format and merge rule: ``server/sync/schemas.py`` and ``app.core.lww``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from app.core.errors import TropaError
+from app.core.hlc import HybridClock, Timestamp
+from app.core.lww import Replica, Write
+
+PUSH_PATH = "/api/sync/push"
+PULL_PATH = "/api/sync/changes"
+SESSION_PATH = "/api/session"
+KINDS = frozenset({"topic_progress", "review_card", "note", "roadmap"})
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    json: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
+
+
+class Transport(Protocol):
+    """Sends one request to the app's own server (same origin, session cookie)."""
+
+    async def send(self, request: Request) -> Reply:
+        """Return the server's reply, whatever its status; raise TransportError when
+        no reply came (offline, timeout, connection reset)."""
+        ...
+
+
+class SyncStore(Protocol):
+    """Where the sync state survives a reload (IndexedDB in the browser)."""
+
+    def load(self) -> dict[str, Any] | None: ...
+
+    def save(self, state: dict[str, Any]) -> None: ...
+
+
+class TransportError(TropaError):
+    """No reply from the server."""
+
+
+class SyncError(TropaError):
+    """Sync stopped; the outbox is kept and nothing is lost."""
+
+
+class SyncRejected(SyncError):
+    """The server refused the request (not logged in, plan limit, invalid change)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"Sync refused (HTTP {status}): {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class SyncUnavailable(SyncError):
+    """The server could not be reached after every retry."""
+
+
+class MemorySyncStore:
+    """A SyncStore in memory (tests, and a page without IndexedDB)."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, Any] | None = None
+
+    def load(self) -> dict[str, Any] | None:
+        return None if self.state is None else _deep_copy(self.state)
+
+    def save(self, state: dict[str, Any]) -> None:
+        self.state = _deep_copy(state)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with full jitter; a server's Retry-After takes precedence."""
+
+    base_s: float = 0.5
+    factor: float = 2.0
+    max_s: float = 30.0
+    attempts: int = 6
+    jitter: Callable[[], float] = random.random
+
+    def delay(self, attempt: int, retry_after: str | None = None) -> float:
+        if retry_after is not None and retry_after.isdigit():
+            return min(float(retry_after), self.max_s)
+        ceiling = min(self.max_s, self.base_s * self.factor**attempt)
+        return ceiling * (0.5 + 0.5 * self.jitter())
+
+
+@dataclass
+class PushReport:
+    applied: int = 0
+    duplicates: int = 0
+
+
+class SyncClient:
+    """One device's sync state: clock, outbox, replica, pull cursor."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        device_id: str,
+        store: SyncStore,
+        *,
+        wall_ms: Callable[[], int] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        backoff: Backoff | None = None,
+        batch_size: int = 100,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self.transport = transport
+        self.device_id = device_id
+        self.store = store
+        self.sleep = sleep
+        self.backoff = backoff or Backoff()
+        self.batch_size = batch_size
+        self.new_id = new_id
+        self._csrf: str | None = None
+        saved = store.load() or {}
+        last = Timestamp.parse(saved["clock"]) if saved.get("clock") else Timestamp(0, 0)
+        self.clock = HybridClock(wall_ms, last) if wall_ms else HybridClock(last=last)
+        self.outbox: list[dict[str, Any]] = list(saved.get("outbox", []))
+        self.cursor: int = int(saved.get("cursor", 0))
+        self.replica = Replica(
+            {tuple(k): Write(*w) for k, w in saved.get("replica", [])}  # type: ignore[misc]
+        )
+
+    # -- local edits -------------------------------------------------------------------
+
+    def record(self, kind: str, entity_id: str, fields: Mapping[str, Any]) -> str:
+        """Apply an edit locally and queue it for the server; returns the change id."""
+        if kind not in KINDS:
+            raise SyncError(f"Unknown kind {kind!r}. Should be one of: {', '.join(sorted(KINDS))}")
+        if not fields:
+            raise SyncError("An edit needs at least one field")
+        stamp = self.clock.now().encode()
+        change_id = self.new_id()
+        for name, value in fields.items():
+            self.replica.apply((kind, entity_id, name), Write(value, stamp, self.device_id))
+        self.outbox.append(
+            {"id": change_id, "kind": kind, "entity_id": entity_id, "hlc": stamp, "fields": dict(fields)}
+        )
+        self._save()
+        return change_id
+
+    def value(self, kind: str, entity_id: str, name: str, default: Any = None) -> Any:
+        return self.replica.value((kind, entity_id, name), default)
+
+    @property
+    def pending(self) -> int:
+        return len(self.outbox)
+
+    # -- talking to the server ---------------------------------------------------------
+
+    async def sync(self) -> tuple[PushReport, int]:
+        """Push the outbox, then pull; returns the push report and fields pulled."""
+        report = await self.push()
+        return report, await self.pull()
+
+    async def push(self) -> PushReport:
+        """Send the outbox in batches; each acknowledged batch leaves the outbox."""
+        report = PushReport()
+        while self.outbox:
+            batch = self.outbox[: self.batch_size]
+            body = await self._call(
+                "POST", PUSH_PATH, json={"device_id": self.device_id, "changes": batch}
+            )
+            acknowledged = set(body["applied"]) | set(body["duplicates"])
+            report.applied += len(body["applied"])
+            report.duplicates += len(body["duplicates"])
+            self.outbox = [c for c in self.outbox if c["id"] not in acknowledged]
+            self._save()
+            if not acknowledged & {c["id"] for c in batch}:
+                raise SyncError("The server acknowledged none of the batch it was sent")
+        return report
+
+    async def pull(self) -> int:
+        """Fetch every field changed since the cursor and merge it into the replica."""
+        merged = 0
+        while True:
+            params = {"device_id": self.device_id, "since": str(self.cursor)}
+            page = await self._call("GET", PULL_PATH, params=params)
+            for c in page["changes"]:
+                write = Write(c["value"], c["hlc"], c["device_id"])
+                self.clock.receive(Timestamp.parse(write.hlc))
+                merged += self.replica.apply((c["kind"], c["entity_id"], c["field"]), write)
+            self.cursor = int(page["cursor"])
+            self._save()
+            if not page["has_more"]:
+                return merged
+
+    async def _call(
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None
+    ) -> Any:
+        headers = {"x-csrf-token": await self._csrf_token()} if method != "GET" else {}
+        request = Request(method, path, params or {}, json, headers)
+        for attempt in range(self.backoff.attempts):
+            retry_after: str | None = None
+            try:
+                reply = await self.transport.send(request)
+            except TransportError:
+                reply = None
+            if reply is not None:
+                if 200 <= reply.status < 300:
+                    return reply.body
+                if reply.status not in RETRYABLE_STATUSES:
+                    raise SyncRejected(reply.status, _detail(reply))
+                retry_after = reply.headers.get("retry-after")
+            if attempt + 1 < self.backoff.attempts:
+                await self.sleep(self.backoff.delay(attempt, retry_after))
+        raise SyncUnavailable(
+            f"{method} {path}: no answer after {self.backoff.attempts} tries; "
+            f"{len(self.outbox)} edits wait in the outbox"
+        )
+
+    async def _csrf_token(self) -> str:
+        if self._csrf is None:
+            try:
+                reply = await self.transport.send(Request("GET", SESSION_PATH))
+            except TransportError as error:
+                raise SyncUnavailable(f"GET {SESSION_PATH} failed: {error}") from error
+            if reply.status != 200:
+                raise SyncRejected(reply.status, _detail(reply))
+            if not reply.body.get("authenticated"):
+                raise SyncRejected(401, "Not logged in")
+            self._csrf = str(reply.body["csrf_token"])
+        return self._csrf
+
+    def _save(self) -> None:
+        self.store.save(
+            {
+                "clock": self.clock.last.encode(),
+                "cursor": self.cursor,
+                "outbox": self.outbox,
+                "replica": [
+                    [list(k), [w.value, w.hlc, w.device_id]] for k, w in self.replica.writes.items()
+                ],
+            }
+        )
+
+
+def _detail(reply: Reply) -> str:
+    if isinstance(reply.body, dict) and isinstance(reply.body.get("detail"), str):
+        return str(reply.body["detail"])
+    return str(reply.body)[:200]
+
+
+def _deep_copy(state: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    copied: dict[str, Any] = json.loads(json.dumps(state))
+    return copied

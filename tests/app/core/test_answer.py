@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from app.core.answer import cite
+from app.core.retrieval import Hit, Passage
+
+HITS = [Hit(Passage(0, "py.a", "en", "py", "A", "x"), 0.9),
+        Hit(Passage(1, "py.b", "en", "py", "B", "y"), 0.8),
+        Hit(Passage(2, "py.a", "en", "py", "A", "z"), 0.7)]
+
+
+def test_markers_map_to_topics_once_each() -> None:
+    answer = cite("Both [3] and [1] say so; [2] too. [9] is invented.", HITS)
+    assert answer.cited_by_model
+    assert [(c.number, c.topic) for c in answer.citations] == [(1, "py.a"), (2, "py.b")]
+    assert answer.citations[0].href == "#/topic/py.a"
+
+
+def test_without_markers_every_passage_is_listed() -> None:
+    answer = cite("No markers here.", HITS)
+    assert not answer.cited_by_model
+    assert [c.topic for c in answer.citations] == ["py.a", "py.b"]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from app.core.prompt import (
+    HINT_FIRST,
+    SOLUTION_OK,
+    SYSTEM,
+    Turn,
+    build_messages,
+    estimate_tokens,
+    trim_words,
+)
+from app.core.retrieval import Hit, Passage
+
+LONG = " ".join(f"word{i}" for i in range(400))
+HITS = [Hit(Passage(i, f"t{i}", "en", "py", f"Title {i}", LONG), 0.9 - i / 10) for i in range(3)]
+
+
+def test_sources_are_numbered_and_the_prompt_fits_the_budget() -> None:
+    messages = build_messages("What is a loop?", HITS, "en", budget=600)
+    user = messages[-1]["content"]
+    assert user.startswith("[1] Title 0: word0 word1")
+    assert "\n[2] Title 1:" in user and "\n[3] Title 2:" in user
+    assert user.endswith("What is a loop?")
+    total = sum(estimate_tokens(m["content"]) for m in messages)
+    assert total <= 600 + 20
+
+
+def test_language_and_exercise_policy() -> None:
+    ru = build_messages("Реши задачу", HITS, "ru", intent="solve")
+    assert ru[0]["content"] == SYSTEM["ru"] + " " + HINT_FIRST["ru"]
+    again = build_messages("Show me the solution now", HITS, "en", intent="solve",
+                           history=[Turn("Solve it", "Hint: think of slicing.", "solve")])
+    assert again[0]["content"].endswith(SOLUTION_OK["en"])
+    assert [m["role"] for m in again] == ["system", "user", "assistant", "user"]
+
+
+def test_trim_words_cuts_at_a_word_and_marks_it() -> None:
+    assert trim_words("short", 10) == "short"
+    cut = trim_words(LONG, 10)
+    assert cut.endswith(" …") and len(cut) <= 10 * 3 + 2
+    assert cut.split()[-2].startswith("word")

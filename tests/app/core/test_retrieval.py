@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from app.core.retrieval import Passage, rank, rows_in_scope
+
+
+def p(row: int, topic: str, lang: str = "en", roadmap: str = "py") -> Passage:
+    return Passage(row, topic, lang, roadmap, topic.title(), f"text {row}")
+
+
+PASSAGES = [p(0, "a"), p(1, "a", "ru"), p(2, "b"), p(3, "c", roadmap="sql"), p(4, "a")]
+
+
+def test_one_passage_per_topic_best_first() -> None:
+    hits = rank([(4, 0.70), (0, 0.90), (2, 0.80), (3, 0.75)], PASSAGES, "en", k=3)
+    assert [(h.passage.row, h.score) for h in hits] == [(0, 0.90), (2, 0.80), (3, 0.75)]
+
+
+def test_learners_language_wins_within_the_margin() -> None:
+    hits = rank([(0, 0.90), (1, 0.88)], PASSAGES, "ru", k=3)
+    assert [h.passage.row for h in hits] == [1]
+    hits = rank([(0, 0.90), (1, 0.80)], PASSAGES, "ru", k=3)  # too far behind: keep the best
+    assert [h.passage.row for h in hits] == [0]
+
+
+def test_rows_outside_the_library_and_weak_hits_are_dropped() -> None:
+    assert rank([(99, 0.9), (2, 0.1)], PASSAGES, "en", min_score=0.2) == []
+
+
+def test_scope_restricts_to_the_roadmap_in_all_languages() -> None:
+    assert rows_in_scope(PASSAGES, "py") == [0, 1, 2, 4]
+    assert rows_in_scope(PASSAGES, None) == []  # empty means everything

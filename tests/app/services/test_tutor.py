@@ -1,0 +1,141 @@
+"""The tutor's orchestration under CPython, against honest fakes of the worker and API."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from app.core.library import Library
+from app.core.prompt import HINT_FIRST, PLAN
+from app.core.settings import Settings
+from app.services.tutor import Scope, Tutor
+from tests.app.core.test_library import DATA
+from tests.fakes import FakeApi, FakeInference, bag_of_words
+
+PASSAGES = [
+    {"topic": "py.a", "lang": "en", "roadmap": "py", "title": "Virtual environments",
+     "text": "Create an isolated environment with python -m venv .venv and activate it."},
+    {"topic": "py.a", "lang": "ru", "roadmap": "py", "title": "Виртуальные окружения",
+     "text": "Создайте окружение командой python -m venv .venv и активируйте его."},
+    {"topic": "py.b", "lang": "en", "roadmap": "py", "title": "Loops",
+     "text": "A for loop repeats a block for each item; while repeats while a condition holds."},
+    {"topic": "sql.a", "lang": "en", "roadmap": "sql", "title": "Select",
+     "text": "SELECT picks columns from a table; WHERE filters the rows it returns."},
+]
+RETRIEVAL = {"passages": "/content/passages.json", "vectors": "/content/vectors.f32",
+             "vectors_sha256": "0" * 64, "count": len(PASSAGES), "dim": 64,
+             "model": "embedder-x", "dtype": "q8", "prefix": "passage: "}
+
+
+def make_tutor(**fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
+    vectors = [bag_of_words(f"{p['title']}: {p['text']}") for p in PASSAGES]
+    inference = FakeInference(vectors={RETRIEVAL["vectors"]: vectors}, **fake)
+    api = FakeApi({RETRIEVAL["passages"]: PASSAGES})
+    changes: list[int] = []
+    tutor = Tutor(inference, api, Library.from_dict(DATA), RETRIEVAL,
+                  Settings(generator="gen-x"), on_change=lambda: changes.append(1))
+    return tutor, inference, changes
+
+
+def test_answer_streams_and_cites_the_topic_that_holds_the_answer() -> None:
+    tutor, inference, changes = make_tutor(reply="Use venv, as the source says [1]. Ready?")
+
+    async def run() -> Any:
+        return await tutor.ask("How do I create a virtual environment with venv?", Scope(), "en")
+
+    exchange = asyncio.run(run())
+    assert exchange.status == "done"
+    assert exchange.hits[0].passage.topic == "py.a"
+    assert exchange.answer is not None and exchange.answer.cited_by_model
+    assert [c.topic for c in exchange.answer.citations] == ["py.a"]
+    assert exchange.text == "Use venv, as the source says [1]. Ready?"
+    assert len(changes) > 5  # the UI was told about each streamed piece
+    prompt = next(args for name, args in inference.calls if name == "generate")[-1]["content"]
+    assert "[1] Virtual environments:" in prompt
+    assert tutor.generator.phase == "ready" and tutor.generator.device == "wasm"
+    assert tutor.embedder.total == 1000 and tutor.embedder.loaded == 1000
+
+
+def test_russian_learner_gets_the_russian_passage_of_the_same_topic() -> None:
+    tutor, _, _ = make_tutor()
+    exchange = asyncio.run(tutor.ask("Что такое виртуальное окружение venv?", Scope(), "ru"))
+    assert exchange.hits[0].passage.lang == "ru"
+    assert [h.passage.topic for h in exchange.hits].count("py.a") == 1  # deduplicated
+
+
+def test_topic_scope_searches_only_its_roadmap() -> None:
+    tutor, inference, _ = make_tutor()
+    asyncio.run(tutor.ask("SELECT columns WHERE rows", Scope(roadmap="py", topic="py.b"), "en"))
+    searched = next(args for name, args in inference.calls if name == "search")
+    assert searched == [0, 1, 2]
+    assert len(tutor.conversation(Scope(roadmap="py", topic="py.b"))) == 1
+    assert tutor.conversation(Scope()) == []
+
+
+def test_without_a_generator_the_passages_still_answer() -> None:
+    tutor, _, _ = make_tutor(fail_load={"gen-x": "gen-x: onnx/model_quantized.onnx is corrupt"})
+    exchange = asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), "en"))
+    assert exchange.status == "passages"
+    assert exchange.answer is not None and exchange.answer.citations[0].topic == "py.b"
+    assert tutor.generator.phase == "failed"
+    assert "corrupt" in tutor.generator.error
+
+
+def test_stop_interrupts_the_answer() -> None:
+    tutor, _, _ = make_tutor(reply="word " * 150, token_delay=0.001)
+
+    async def run() -> Any:
+        task = asyncio.ensure_future(tutor.ask("How do loops work?", Scope(), "en"))
+        while not task.done() and not (tutor.history.get("library") and
+                                       tutor.history["library"][0].status == "generating"):
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.01)
+        assert await tutor.stop() is True
+        return await task
+
+    exchange = asyncio.run(run())
+    assert exchange.status == "stopped"
+    assert 0 < exchange.text.count("word") < 150
+
+
+def test_exercise_requests_get_a_hint_first() -> None:
+    tutor, inference, _ = make_tutor()
+    exchange = asyncio.run(tutor.ask("Solve this exercise for me: write the code that "
+                                     "solves the task, just give me the answer",
+                                     Scope(), "en"))
+    assert exchange.intent == "solve"
+    system = next(args for name, args in inference.calls if name == "generate")[0]["content"]
+    assert HINT_FIRST["en"] in system
+
+
+def test_plan_requests_are_built_from_the_roadmap_topics() -> None:
+    tutor, inference, _ = make_tutor(reply="1. A\n2. B")
+    exchange = asyncio.run(tutor.ask("Make me a study plan: what should I learn next and in what "
+                                     "order?", Scope(roadmap="py"), "en"))
+    assert exchange.intent == "plan"
+    messages = next(args for name, args in inference.calls if name == "generate")
+    assert messages[0]["content"] == PLAN["en"]
+    assert "- A\n- B\n- C" in messages[1]["content"]
+
+
+def test_a_worker_speaking_another_protocol_is_refused() -> None:
+    tutor, _, _ = make_tutor(handles=["hello", "embed"])
+    exchange = asyncio.run(tutor.ask("anything", Scope(), "en"))
+    assert exchange.status == "failed"
+    assert "speaks another protocol" in exchange.error
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_history_is_kept_per_scope_and_fed_back(lang: str) -> None:
+    tutor, inference, _ = make_tutor()
+
+    async def run() -> None:
+        await tutor.ask("How do loops repeat a block?", Scope(topic="py.b", roadmap="py"), lang)
+        await tutor.ask("And while loops?", Scope(topic="py.b", roadmap="py"), lang)
+
+    asyncio.run(run())
+    second = [args for name, args in inference.calls if name == "generate"][1]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert second[1]["content"] == "How do loops repeat a block?"
