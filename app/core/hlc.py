@@ -69,9 +69,7 @@ def system_wall_ms() -> int:
 class HybridClock:
     """The device's clock. ``last`` restores the state saved before a reload."""
 
-    def __init__(
-        self, wall_ms: Callable[[], int] = system_wall_ms, last: Timestamp = ZERO
-    ) -> None:
+    def __init__(self, wall_ms: Callable[[], int] = system_wall_ms, last: Timestamp = ZERO) -> None:
         self._wall_ms = wall_ms
         self.last = last
 

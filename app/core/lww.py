@@ -44,7 +44,5 @@ class Replica:
     def entity(self, kind: str, entity_id: str) -> dict[str, Any]:
         """All known fields of one entity."""
         return {
-            field: write.value
-            for (k, e, field), write in self.writes.items()
-            if k == kind and e == entity_id
+            field: write.value for (k, e, field), write in self.writes.items() if k == kind and e == entity_id
         }

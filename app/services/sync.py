@@ -17,6 +17,7 @@ Wire format and merge rule: ``server/sync/schemas.py`` and ``app.core.lww``.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -153,7 +154,7 @@ class SyncClient:
         self.outbox: list[dict[str, Any]] = list(saved.get("outbox", []))
         self.cursor: int = int(saved.get("cursor", 0))
         self.replica = Replica(
-            {tuple(k): Write(*w) for k, w in saved.get("replica", [])}  # type: ignore[misc]
+            {(k[0], k[1], k[2]): Write(*w) for k, w in saved.get("replica", [])}
         )
 
     # -- local edits -------------------------------------------------------------------
@@ -193,9 +194,7 @@ class SyncClient:
         report = PushReport()
         while self.outbox:
             batch = self.outbox[: self.batch_size]
-            body = await self._call(
-                "POST", PUSH_PATH, json={"device_id": self.device_id, "changes": batch}
-            )
+            body = await self._call("POST", PUSH_PATH, body={"device_id": self.device_id, "changes": batch})
             acknowledged = set(body["applied"]) | set(body["duplicates"])
             report.applied += len(body["applied"])
             report.duplicates += len(body["duplicates"])
@@ -221,11 +220,12 @@ class SyncClient:
                 return merged
 
     async def _call(
-        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None
+        self, method: str, path: str, *, body: Any = None, params: Mapping[str, str] | None = None
     ) -> Any:
-        headers = {"x-csrf-token": await self._csrf_token()} if method != "GET" else {}
-        request = Request(method, path, params or {}, json, headers)
+        csrf_refreshed = False
         for attempt in range(self.backoff.attempts):
+            headers = {"x-csrf-token": await self._csrf_token()} if method != "GET" else {}
+            request = Request(method, path, params or {}, body, headers)
             retry_after: str | None = None
             try:
                 reply = await self.transport.send(request)
@@ -234,6 +234,9 @@ class SyncClient:
             if reply is not None:
                 if 200 <= reply.status < 300:
                     return reply.body
+                if reply.status == 403 and method != "GET" and not csrf_refreshed:
+                    self._csrf, csrf_refreshed = None, True  # the session was renewed
+                    continue
                 if reply.status not in RETRYABLE_STATUSES:
                     raise SyncRejected(reply.status, _detail(reply))
                 retry_after = reply.headers.get("retry-after")
@@ -246,15 +249,10 @@ class SyncClient:
 
     async def _csrf_token(self) -> str:
         if self._csrf is None:
-            try:
-                reply = await self.transport.send(Request("GET", SESSION_PATH))
-            except TransportError as error:
-                raise SyncUnavailable(f"GET {SESSION_PATH} failed: {error}") from error
-            if reply.status != 200:
-                raise SyncRejected(reply.status, _detail(reply))
-            if not reply.body.get("authenticated"):
+            session = await self._call("GET", SESSION_PATH)
+            if not session.get("authenticated"):
                 raise SyncRejected(401, "Not logged in")
-            self._csrf = str(reply.body["csrf_token"])
+            self._csrf = str(session["csrf_token"])
         return self._csrf
 
     def _save(self) -> None:
@@ -263,9 +261,7 @@ class SyncClient:
                 "clock": self.clock.last.encode(),
                 "cursor": self.cursor,
                 "outbox": self.outbox,
-                "replica": [
-                    [list(k), [w.value, w.hlc, w.device_id]] for k, w in self.replica.writes.items()
-                ],
+                "replica": [[list(k), [w.value, w.hlc, w.device_id]] for k, w in self.replica.writes.items()],
             }
         )
 
@@ -277,7 +273,5 @@ def _detail(reply: Reply) -> str:
 
 
 def _deep_copy(state: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     copied: dict[str, Any] = json.loads(json.dumps(state))
     return copied

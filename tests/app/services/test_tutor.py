@@ -15,18 +15,45 @@ from tests.app.core.test_library import DATA
 from tests.fakes import FakeApi, FakeInference, bag_of_words
 
 PASSAGES = [
-    {"topic": "py.a", "lang": "en", "roadmap": "py", "title": "Virtual environments",
-     "text": "Create an isolated environment with python -m venv .venv and activate it."},
-    {"topic": "py.a", "lang": "ru", "roadmap": "py", "title": "Виртуальные окружения",
-     "text": "Создайте окружение командой python -m venv .venv и активируйте его."},
-    {"topic": "py.b", "lang": "en", "roadmap": "py", "title": "Loops",
-     "text": "A for loop repeats a block for each item; while repeats while a condition holds."},
-    {"topic": "sql.a", "lang": "en", "roadmap": "sql", "title": "Select",
-     "text": "SELECT picks columns from a table; WHERE filters the rows it returns."},
+    {
+        "topic": "py.a",
+        "lang": "en",
+        "roadmap": "py",
+        "title": "Virtual environments",
+        "text": "Create an isolated environment with python -m venv .venv and activate it.",
+    },
+    {
+        "topic": "py.a",
+        "lang": "ru",
+        "roadmap": "py",
+        "title": "Виртуальные окружения",
+        "text": "Создайте окружение командой python -m venv .venv и активируйте его.",
+    },
+    {
+        "topic": "py.b",
+        "lang": "en",
+        "roadmap": "py",
+        "title": "Loops",
+        "text": "A for loop repeats a block for each item; while repeats while a condition holds.",
+    },
+    {
+        "topic": "sql.a",
+        "lang": "en",
+        "roadmap": "sql",
+        "title": "Select",
+        "text": "SELECT picks columns from a table; WHERE filters the rows it returns.",
+    },
 ]
-RETRIEVAL = {"passages": "/content/passages.json", "vectors": "/content/vectors.f32",
-             "vectors_sha256": "0" * 64, "count": len(PASSAGES), "dim": 64,
-             "model": "embedder-x", "dtype": "q8", "prefix": "passage: "}
+RETRIEVAL = {
+    "passages": "/content/passages.json",
+    "vectors": "/content/vectors.f32",
+    "vectors_sha256": "0" * 64,
+    "count": len(PASSAGES),
+    "dim": 64,
+    "model": "embedder-x",
+    "dtype": "q8",
+    "prefix": "passage: ",
+}
 
 
 def make_tutor(**fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
@@ -34,8 +61,14 @@ def make_tutor(**fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
     inference = FakeInference(vectors={RETRIEVAL["vectors"]: vectors}, **fake)
     api = FakeApi({RETRIEVAL["passages"]: PASSAGES})
     changes: list[int] = []
-    tutor = Tutor(inference, api, Library.from_dict(DATA), RETRIEVAL,
-                  Settings(generator="gen-x"), on_change=lambda: changes.append(1))
+    tutor = Tutor(
+        inference,
+        api,
+        Library.from_dict(DATA),
+        RETRIEVAL,
+        Settings(generator="gen-x"),
+        on_change=lambda: changes.append(1),
+    )
     return tutor, inference, changes
 
 
@@ -88,8 +121,9 @@ def test_stop_interrupts_the_answer() -> None:
 
     async def run() -> Any:
         task = asyncio.ensure_future(tutor.ask("How do loops work?", Scope(), "en"))
-        while not task.done() and not (tutor.history.get("library") and
-                                       tutor.history["library"][0].status == "generating"):
+        while not task.done() and not (
+            tutor.history.get("library") and tutor.history["library"][0].status == "generating"
+        ):
             await asyncio.sleep(0.001)
         await asyncio.sleep(0.01)
         assert await tutor.stop() is True
@@ -102,9 +136,13 @@ def test_stop_interrupts_the_answer() -> None:
 
 def test_exercise_requests_get_a_hint_first() -> None:
     tutor, inference, _ = make_tutor()
-    exchange = asyncio.run(tutor.ask("Solve this exercise for me: write the code that "
-                                     "solves the task, just give me the answer",
-                                     Scope(), "en"))
+    exchange = asyncio.run(
+        tutor.ask(
+            "Solve this exercise for me: write the code that solves the task, just give me the answer",
+            Scope(),
+            "en",
+        )
+    )
     assert exchange.intent == "solve"
     system = next(args for name, args in inference.calls if name == "generate")[0]["content"]
     assert HINT_FIRST["en"] in system
@@ -112,8 +150,11 @@ def test_exercise_requests_get_a_hint_first() -> None:
 
 def test_plan_requests_are_built_from_the_roadmap_topics() -> None:
     tutor, inference, _ = make_tutor(reply="1. A\n2. B")
-    exchange = asyncio.run(tutor.ask("Make me a study plan: what should I learn next and in what "
-                                     "order?", Scope(roadmap="py"), "en"))
+    exchange = asyncio.run(
+        tutor.ask(
+            "Make me a study plan: what should I learn next and in what order?", Scope(roadmap="py"), "en"
+        )
+    )
     assert exchange.intent == "plan"
     messages = next(args for name, args in inference.calls if name == "generate")
     assert messages[0]["content"] == PLAN["en"]
