@@ -9,6 +9,7 @@ from js import document, navigator  # type: ignore[import-not-found]
 
 from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
+from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
 from app.ui.shell import Shell
 
@@ -21,7 +22,7 @@ async def start() -> Shell:
     preferences = LocalPreferences()
     browser_languages = [str(tag) for tag in (navigator.languages or [])]
     lang = pick_language(preferences.get("lang"), browser_languages)
-    _shell = Shell(document.getElementById("app"), BrowserApi(), preferences, lang)
+    _shell = Shell(document.getElementById("app"), BrowserApi(), preferences, lang, WorkerClient)
     _shell.mount()
     await _shell.load()
     return _shell

@@ -10,7 +10,7 @@ it back into frozen dataclasses and answers the questions the views ask.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import LibraryError
@@ -118,6 +118,8 @@ class Library:
     roadmaps: Mapping[tuple[str, str], Roadmap]
     topics: Mapping[tuple[str, str], Topic]
     order: tuple[str, ...]
+    # Where the passages and their vectors are, and which embedder made them.
+    retrieval: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Library:
@@ -136,6 +138,7 @@ class Library:
             roadmaps={(r.id, r.lang): r for r in roadmaps},
             topics={(t.id, t.lang): t for t in topics},
             order=tuple(order),
+            retrieval=dict(data.get("retrieval") or {}),
         )
 
     def languages_of(self, roadmap_id: str) -> tuple[str, ...]:

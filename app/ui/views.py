@@ -194,8 +194,11 @@ def load_error(message: str, lang: str) -> Markup:
     )
 
 
-def page(library: Library | None, route: Route, lang: str) -> Markup:
-    """The whole page for ``route``; an unknown roadmap or topic gives not_found."""
+def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None) -> Markup:
+    """The whole page for ``route``; an unknown roadmap or topic gives not_found.
+
+    ``extra`` (the tutor panel) is placed after the page's own content.
+    """
     if library is None:
         body = h("p", {"class": "loading"}, t(lang, "loading"))
     elif route.view == "home":
@@ -206,7 +209,18 @@ def page(library: Library | None, route: Route, lang: str) -> Markup:
         body = topic_page(library, route.target, lang)
     else:
         body = not_found(lang)
-    return Markup(header(lang) + h("main", {"id": "main"}, body))
+    return Markup(header(lang) + h("main", {"id": "main"}, body, extra))
+
+
+def exists(library: Library, route: Route) -> bool:
+    """Whether ``route`` names a roadmap or topic the library has (home always exists)."""
+    if route.view == "home":
+        return True
+    if route.view == "roadmap":
+        return any(r == route.target for r, _ in library.roadmaps)
+    if route.view == "topic":
+        return (route.target, DEFAULT_LANGUAGE) in library.topics
+    return False
 
 
 def title_of(library: Library | None, route: Route, lang: str) -> str:
