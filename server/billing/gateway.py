@@ -36,9 +36,17 @@ class StripeGateway:
         return str(customer["id"])
 
     def delete_customer(self, customer_id: str) -> None:
-        """Delete the customer at Stripe, which cancels its subscriptions."""
+        """Delete the customer at Stripe (an already deleted one is fine)."""
+        self._tolerate_404(self.client.v1.customers.delete, customer_id)
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancel now (an already cancelled or unknown one is fine)."""
+        self._tolerate_404(self.client.v1.subscriptions.cancel, subscription_id)
+
+    @staticmethod
+    def _tolerate_404(method: Any, object_id: str) -> None:
         try:
-            self.client.v1.customers.delete(customer_id)
+            method(object_id)
         except stripe.InvalidRequestError as error:
             if error.http_status != 404:
                 raise BillingUnavailable(str(error.user_message or error)) from error

@@ -89,11 +89,15 @@ def customer_for(db: Session, gateway: StripeGateway, user_id: int) -> str:
 
 
 def forget_customer(gateway: StripeGateway | None, db: Session, user_id: int) -> None:
-    """Before an account is deleted: delete its Stripe customer (cancelling its
-    subscriptions). Raises BillingUnavailable if Stripe cannot do it now."""
+    """Before an account is deleted: cancel its subscriptions and delete its Stripe
+    customer. Raises BillingUnavailable if Stripe cannot do it now."""
     customer = db.get(BillingCustomer, user_id)
     if customer is None or gateway is None:
         return
+    for subscription_id in db.scalars(
+        select(Subscription.id).where(Subscription.user_id == user_id, Subscription.status != "canceled")
+    ):
+        gateway.cancel_subscription(subscription_id)
     gateway.delete_customer(customer.customer_id)
 
 
