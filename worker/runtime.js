@@ -1,0 +1,84 @@
+// Transformers.js, configured once for our self-hosted files, and the model manifest.
+
+import paths from './paths.json' with { type: 'json' };
+import { WorkerError, describe } from './errors.js';
+import { watchFetches } from './download.js';
+
+/**
+ * ORT Web threads: wasm threads need SharedArrayBuffer, which only a cross-origin
+ * isolated worker has. ORT's own default was 1 even when isolated on a 2-core machine,
+ * so it is set explicitly; capped at 4 so a many-core machine keeps cores for the page.
+ */
+export function threadCount() {
+  return self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+}
+
+let transformers = null;
+
+/** The Transformers.js module, imported on first use and configured. */
+export function runtime() {
+  transformers ??= importRuntime().catch((error) => {
+    transformers = null; // let a later request try again (the file may have been a network blip)
+    throw new WorkerError('load-failed', `Transformers.js could not be loaded from ${paths.transformers}: ${describe(error)}`);
+  });
+  return transformers;
+}
+
+async function importRuntime() {
+  const module = await import(paths.transformers);
+  const { env } = module;
+  env.allowRemoteModels = false; // never the Hugging Face Hub: no learner data leaves, no CDN
+  env.allowLocalModels = true; // defaults to false in browsers
+  env.localModelPath = paths.models;
+  // Our service worker caches model files; Transformers.js's own Cache Storage copy
+  // would store every file twice.
+  env.useBrowserCache = false;
+  env.useWasmCache = false;
+  env.backends.onnx.wasm.wasmPaths = paths.onnx_wasm;
+  env.backends.onnx.wasm.numThreads = threadCount();
+  watchFetches(env);
+  return module;
+}
+
+let manifest = null;
+
+/** The model manifest (models/manifest.json), fetched once. */
+function loadManifest() {
+  manifest ??= (async () => {
+    const response = await fetch(paths.manifest);
+    if (!response.ok) {
+      throw new WorkerError('not-found', `the model manifest ${response.url} answered HTTP ${response.status}`);
+    }
+    return response.json();
+  })().catch((error) => {
+    manifest = null;
+    throw error instanceof WorkerError
+      ? error
+      : new WorkerError('failed', `the model manifest ${paths.manifest} could not be read: ${describe(error)}`);
+  });
+  return manifest;
+}
+
+/** The manifest entry of ``modelId``; not-found naming the known ids otherwise. */
+export async function modelEntry(modelId) {
+  const { models } = await loadManifest();
+  const entry = models.find((model) => model.id === modelId);
+  if (!entry) {
+    const known = models.map((model) => model.id).join(', ');
+    throw new WorkerError('not-found', `model "${modelId}" is not in ${paths.manifest}; it has: ${known}`);
+  }
+  return entry;
+}
+
+/**
+ * The files a load of ``entry`` at ``dtype`` fetches, with absolute URLs and manifest
+ * sizes: every config and tokenizer file plus the one ONNX file of that dtype.
+ */
+export function filesFor(entry, dtype) {
+  const onnx = entry.dtype_files[dtype];
+  const base = new URL(`${paths.models}${entry.id}/`, self.location.href);
+  return entry.files
+    // An ONNX file over 2 GB keeps its weights beside it (model.onnx_data, ..._data_1).
+    .filter((file) => !file.path.startsWith('onnx/') || file.path === onnx || file.path.startsWith(`${onnx}_data`))
+    .map((file) => ({ url: new URL(file.path, base).href, path: file.path, size: file.size }));
+}
