@@ -1,0 +1,140 @@
+"""Loading, embedding and generating with the tiny models on WASM (no WebGPU adapter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from models.embedder import Embedder
+from tests.worker.conftest import WorkerDriver, files_of, manifest_entry
+
+pytestmark = pytest.mark.browser
+
+NO_ADAPTER = {"no-adapter", "no-webgpu-api"}
+CHAT = [{"role": "system", "content": "You are a tutor."}, {"role": "user", "content": "What is a list?"}]
+
+
+def load(worker: WorkerDriver, model: str, role: str) -> list[dict[str, Any]]:
+    return worker.call("load", {"model": model, "role": role, "force_webgpu": False})
+
+
+@pytest.mark.parametrize(("model", "role"), [("tiny-embedder", "embedder"), ("tiny-qwen2", "generator")])
+def test_load_progress_counts_bytes_against_the_manifest_total(
+    worker: WorkerDriver, manifest: dict[str, Any], model: str, role: str
+) -> None:
+    entry = manifest_entry(manifest, model)
+    dtype = entry["dtypes"]["wasm"][0]
+    files = files_of(entry, dtype)
+    replies = load(worker, model, role)
+    progress = [r for r in replies if r["type"] == "progress"]
+    result = replies[-1]
+    assert result["type"] == "result", result
+    assert len(progress) >= len(files)
+    assert {r["total"] for r in progress} == {sum(f["size"] for f in files)}
+    loaded = [r["loaded"] for r in progress]
+    assert loaded == sorted(loaded) and loaded[-1] == progress[-1]["total"]
+    assert {r["file"] for r in progress} == {f["path"] for f in files}
+    payload = result["payload"]
+    assert payload["model"] == model
+    assert (payload["device"], payload["dtype"]) == ("wasm", dtype)
+    assert payload["reason"] in NO_ADAPTER
+    assert (payload["files"], payload["bytes"]) == (len(files), progress[-1]["total"])
+    assert payload["load_ms"] > 0 and payload["warm_ms"] > 0
+    assert any(url.endswith(f"/models/{model}/{entry['dtype_files'][dtype]}") for url in worker.requests)
+
+
+def test_a_second_load_returns_the_loaded_model_at_once(worker: WorkerDriver) -> None:
+    first = load(worker, "tiny-embedder", "embedder")[-1]["payload"]
+    again = load(worker, "tiny-embedder", "embedder")
+    assert [r["type"] for r in again] == ["result"]
+    assert again[-1]["payload"]["cached"] is True
+    assert {k: again[-1]["payload"][k] for k in first} == first
+
+
+def test_embed_returns_unit_vectors_of_the_prefixed_texts(worker: WorkerDriver, tiny_models: Path) -> None:
+    texts = ["Lists keep items in order.", "Словари хранят пары ключ-значение.", "x"]
+    load(worker, "tiny-embedder", "embedder")
+    result = worker.result("embed", {"model": "tiny-embedder", "texts": texts, "prefix": "query: "})
+    dim = result["dim"]
+    assert result["vectors_type"] == "Float32Array"
+    assert len(result["vectors"]) == len(texts) * dim
+    got = np.array(result["vectors"], dtype=np.float32).reshape(len(texts), dim)
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    # The same q8 file through native onnxruntime (the build's embedder), with the prefix.
+    reference = Embedder(tiny_models / "tiny-embedder", "q8").embed(texts, prefix="query: ")
+    unprefixed = Embedder(tiny_models / "tiny-embedder", "q8").embed(texts, prefix="")
+    cosines = np.sum(got * reference, axis=1)
+    assert cosines.min() > 0.99, cosines
+    assert np.sum(got * unprefixed, axis=1).min() < cosines.min()
+    empty = worker.result("embed", {"model": "tiny-embedder", "texts": [], "prefix": ""})
+    assert (empty["vectors"], empty["dim"]) == ([], dim)
+
+
+def test_generate_streams_tokens_then_one_result(worker: WorkerDriver) -> None:
+    load(worker, "tiny-qwen2", "generator")
+    replies = worker.call("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 12})
+    kinds = [r["type"] for r in replies]
+    assert kinds[-1] == "result" and kinds.count("result") == 1
+    assert set(kinds[:-1]) == {"token"}
+    result = replies[-1]["payload"]
+    streamed = "".join(r["text"] for r in replies if r["type"] == "token")
+    assert streamed and result["text"] == streamed
+    assert 1 <= result["tokens"] <= 12
+    assert result["interrupted"] is False
+    assert 0 < result["ttft_ms"] <= result["ms"]
+    assert result["device"] == "wasm" and result["reason"] in NO_ADAPTER
+    # Greedy: the same chat gives the same answer.
+    again = worker.result("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 12})
+    assert again["text"] == result["text"]
+
+
+def test_interrupt_stops_a_long_generation(worker: WorkerDriver, manifest: dict[str, Any]) -> None:
+    load(worker, "tiny-qwen2", "generator")
+    most = manifest_entry(manifest, "tiny-qwen2")["context_length"] - 100
+    long_chat = [{"role": "user", "content": "Tell me everything."}]
+    generation = worker.send("generate", {"model": "tiny-qwen2", "messages": long_chat, "max_new_tokens": most})
+    worker.wait_for(generation, "token")
+    stop = worker.result("interrupt", {"target": generation})
+    replies = worker.done(generation)
+    result = replies[-1]
+    assert stop == {"interrupted": True}
+    assert result["type"] == "result", result
+    assert result["payload"]["interrupted"] is True
+    assert result["payload"]["tokens"] < most / 10
+    # Nothing left to stop.
+    assert worker.result("interrupt", {"target": generation}) == {"interrupted": False}
+
+
+def test_generate_checks_its_chat(worker: WorkerDriver) -> None:
+    load(worker, "tiny-qwen2", "generator")
+    bad = worker.error("generate", {"model": "tiny-qwen2", "messages": [{"role": "user"}], "max_new_tokens": 4})
+    assert bad["code"] == "bad-request" and "messages[0]" in bad["message"]
+    zero = worker.error("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 0})
+    assert zero["code"] == "bad-request" and "max_new_tokens" in zero["message"]
+    wrong_role = worker.error("generate", {"model": "tiny-embedder", "messages": CHAT, "max_new_tokens": 1})
+    assert wrong_role["code"] == "not-loaded"
+
+
+def test_unload_disposes_the_model(worker: WorkerDriver) -> None:
+    load(worker, "tiny-embedder", "embedder")
+    assert worker.result("unload", {"model": "tiny-embedder"}) == {"unloaded": True}
+    gone = worker.error("embed", {"model": "tiny-embedder", "texts": ["a"], "prefix": ""})
+    assert gone["code"] == "not-loaded"
+    assert worker.result("unload", {"model": "tiny-embedder"}) == {"unloaded": False}
+    # It loads again, from the network again.
+    assert load(worker, "tiny-embedder", "embedder")[-1]["payload"].get("cached") is None
+
+
+def test_all_traffic_stays_on_the_test_server(worker: WorkerDriver) -> None:
+    load(worker, "tiny-embedder", "embedder")
+    load(worker, "tiny-qwen2", "generator")
+    worker.result("embed", {"model": "tiny-embedder", "texts": ["a"], "prefix": "query: "})
+    worker.result("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 2})
+    # The recording sees the worker's own fetches: the runtime, the wasm and the models.
+    for path in ("/vendor/transformers@", "ort-wasm-simd-threaded", "/models/manifest.json",
+                 "/models/tiny-qwen2/", "/models/tiny-embedder/"):
+        assert any(path in url for url in worker.requests), path
+    assert worker.outside_requests() == []
