@@ -91,14 +91,16 @@ def run(out: Path, cache_root: Path, only: list[str], manifest_path: Path) -> in
     cache = Cache(cache_root)
     out.mkdir(parents=True, exist_ok=True)
     entries = {
-        model_id: entry for model_id, entry in _previous_entries(out).items()
+        model_id: entry
+        for model_id, entry in _previous_entries(out).items()
         if (out / model_id).is_dir() and model_id in {m.id for m in manifest.models}
     }
     for spec in selected:
-        cached = cache.is_done(spec)
-        record = build_model(spec, cache)
-        start = time.perf_counter()
-        install(cache.build_dir(spec), out / spec.id)
+        with cache.lock(spec):
+            cached = cache.is_done(spec)
+            record = build_model(spec, cache)
+            start = time.perf_counter()
+            install(cache.build_dir(spec), out / spec.id)
         how = "cached" if cached else "built"
         print(f"[{spec.id}] {how}, installed in {time.perf_counter() - start:.1f} s", flush=True)
         entries[spec.id] = model_entry(spec, out / spec.id, record)

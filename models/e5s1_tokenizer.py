@@ -39,14 +39,16 @@ AGREEMENT_TEXTS = [
 
 def nmt_nfkc() -> normalizers.Normalizer:
     """SentencePiece's nmt_nfkc rule, then runs of spaces collapsed (as XLM-R's tokenizer.json)."""
-    return normalizers.Sequence([
-        normalizers.Replace(Regex(CONTROL), ""),
-        normalizers.Replace(Regex(SPACES), " "),
-        normalizers.Replace(TILDE, TILDE_GUARD),
-        normalizers.NFKC(),
-        normalizers.Replace(TILDE_GUARD, TILDE),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    return normalizers.Sequence(
+        [
+            normalizers.Replace(Regex(CONTROL), ""),
+            normalizers.Replace(Regex(SPACES), " "),
+            normalizers.Replace(TILDE, TILDE_GUARD),
+            normalizers.NFKC(),
+            normalizers.Replace(TILDE_GUARD, TILDE),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
 
 
 def build_tokenizer(vocab: E5S1Vocab) -> Tokenizer:
@@ -62,8 +64,7 @@ def normalization_agreement(vocab: E5S1Vocab) -> tuple[int, int]:
     """(map entries that nmt_nfkc() reproduces, map entries) for the file's normalization map."""
     rule = nmt_nfkc()
     agreed = sum(
-        rule.normalize_str(chr(cp)) == "".join(map(chr, out))
-        for cp, out in vocab.normalization.items()
+        rule.normalize_str(chr(cp)) == "".join(map(chr, out)) for cp, out in vocab.normalization.items()
     )
     return agreed, len(vocab.normalization)
 
@@ -78,8 +79,11 @@ def save_e5s1_tokenizer(vocab: E5S1Vocab, out_dir: Path, *, model_max_length: in
         if vocab.pieces[getattr(vocab, name)] != token:
             raise ValueError(f"E5S1 {name} id {getattr(vocab, name)} is not {token!r}")
     save_tokenizer(
-        build_tokenizer(vocab), out_dir, specials=XLMR_SPECIALS,
-        tokenizer_class="XLMRobertaTokenizer", model_max_length=model_max_length,
+        build_tokenizer(vocab),
+        out_dir,
+        specials=XLMR_SPECIALS,
+        tokenizer_class="XLMRobertaTokenizer",
+        model_max_length=model_max_length,
     )
 
 
@@ -87,9 +91,7 @@ def tokenizer_agreement(vocab: E5S1Vocab, tokenizer_json: Path) -> tuple[int, in
     """(texts split identically, texts) for tokenizer.json against ReferenceTokenizer."""
     tokenizer = Tokenizer.from_file(str(tokenizer_json))
     reference = ReferenceTokenizer(vocab)
-    agreed = sum(
-        tokenizer.encode(text).ids[1:-1] == reference.content_ids(text) for text in AGREEMENT_TEXTS
-    )
+    agreed = sum(tokenizer.encode(text).ids[1:-1] == reference.content_ids(text) for text in AGREEMENT_TEXTS)
     return agreed, len(AGREEMENT_TEXTS)
 
 

@@ -26,9 +26,7 @@ def export_onnx(hf_dir: Path, out_dir: Path, role: str) -> Path:
     with warnings.catch_warnings():
         # Tracer warnings about constant-folded shapes are expected for these architectures.
         warnings.simplefilter("ignore")
-        main_export(
-            str(hf_dir), output=str(out_dir), task=TASKS[role], device="cpu", do_validation=False
-        )
+        main_export(str(hf_dir), output=str(out_dir), task=TASKS[role], device="cpu", do_validation=False)
     onnx_path = out_dir / "model.onnx"
     if not onnx_path.is_file():
         raise RuntimeError(f"optimum export wrote no model.onnx into {out_dir}")

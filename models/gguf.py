@@ -21,6 +21,8 @@ QWEN2_SPLIT = (
     r"|\s*[\r\n]+|\s+(?!\S)|\s+"
 )
 TOKEN_TYPE_CONTROL, TOKEN_TYPE_USER_DEFINED = 3, 4
+# tokenizer.ggml.pre → the tokenizer class upstream's tokenizer_config.json names.
+TOKENIZER_CLASSES = {"qwen2": "Qwen2Tokenizer", "smollm": "GPT2Tokenizer"}
 
 
 class GGUFError(ValueError):
@@ -50,21 +52,26 @@ def build_tokenizer(meta: dict[str, Any]) -> Any:
     kind = meta.get("tokenizer.ggml.pre")
     if kind == "qwen2":
         tokenizer.normalizer = normalizers.NFC()
-        tokenizer.pre_tokenizer = pre.Sequence([
-            pre.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
-            pre.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False),
-        ])
+        tokenizer.pre_tokenizer = pre.Sequence(
+            [
+                pre.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
+                pre.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False),
+            ]
+        )
     elif kind == "smollm":
-        tokenizer.pre_tokenizer = pre.Sequence([
-            pre.Digits(individual_digits=True),
-            pre.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
-        ])
+        tokenizer.pre_tokenizer = pre.Sequence(
+            [
+                pre.Digits(individual_digits=True),
+                pre.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
+            ]
+        )
     else:
         raise GGUFError(f'Unsupported tokenizer.ggml.pre "{kind}". Should be one of: qwen2, smollm.')
     tokenizer.decoder = decoders.ByteLevel()
     added = [
         AddedToken(tokens[i], special=types[i] == TOKEN_TYPE_CONTROL, normalized=False)
-        for i in range(len(tokens)) if types[i] in (TOKEN_TYPE_CONTROL, TOKEN_TYPE_USER_DEFINED)
+        for i in range(len(tokens))
+        if types[i] in (TOKEN_TYPE_CONTROL, TOKEN_TYPE_USER_DEFINED)
     ]
     tokenizer.add_tokens(added)
     return tokenizer
@@ -98,14 +105,15 @@ def convert_gguf(path: Path, out_dir: Path, params: dict[str, Any]) -> dict[str,
         raise GGUFError(f"{path.name} has no tokenizer.chat_template")
     out_dir.mkdir(parents=True, exist_ok=True)
     save_tokenizer(
-        tokenizer, out_dir, specials=specials, tokenizer_class="PreTrainedTokenizerFast",
+        tokenizer,
+        out_dir,
+        specials=specials,
+        tokenizer_class=TOKENIZER_CLASSES[meta["tokenizer.ggml.pre"]],
         model_max_length=int(meta[f"{meta['general.architecture']}.context_length"]),
         chat_template=template,
         extra={"add_bos_token": False},
     )
-    model = AutoModelForCausalLM.from_pretrained(
-        path.parent, gguf_file=path.name, dtype=torch.float32
-    )
+    model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=torch.float32)
     figures = {"gguf_name": meta.get("general.name", "")}
     if params.get("retie_output"):
         figures["retied_from"] = _retie_output(model, path)
@@ -118,8 +126,10 @@ def convert_gguf(path: Path, out_dir: Path, params: dict[str, Any]) -> dict[str,
     config.architectures = [type(model).__name__]
     config.name_or_path = ""
     model.generation_config = GenerationConfig(
-        bos_token_id=ids.get("bos_token"), eos_token_id=eos_ids if len(eos_ids) > 1 else eos_ids[0],
-        pad_token_id=ids.get("pad_token"), do_sample=False,
+        bos_token_id=ids.get("bos_token"),
+        eos_token_id=eos_ids if len(eos_ids) > 1 else eos_ids[0],
+        pad_token_id=ids.get("pad_token"),
+        do_sample=False,
     )
     model.eval().save_pretrained(out_dir)
     return figures

@@ -36,11 +36,13 @@ def describe_files(folder: Path) -> list[dict[str, Any]]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.name in ("build.json", "done"):
             continue
-        entries.append({
-            "path": path.relative_to(folder).as_posix(),
-            "size": path.stat().st_size,
-            "sha256": sha256_file(path),
-        })
+        entries.append(
+            {
+                "path": path.relative_to(folder).as_posix(),
+                "size": path.stat().st_size,
+                "sha256": sha256_file(path),
+            }
+        )
     return entries
 
 
@@ -54,9 +56,8 @@ def model_entry(spec: ModelSpec, folder: Path, record: dict[str, Any]) -> dict[s
         "architecture": spec.architecture,
         "original": spec.original,
         "license": spec.license,
-        "source": [
-            {"name": p.name, "version": p.version, "sha256": p.sha256} for p in spec.packages
-        ] or "generated in-process (random weights)",
+        "source": [{"name": p.name, "version": p.version, "sha256": p.sha256} for p in spec.packages]
+        or "generated in-process (random weights)",
         "dtypes": {device: list(names) for device, names in spec.dtypes.items()},
         "dtype_files": {d: f"onnx/{DTYPE_FILES[d]}" for d in spec.all_dtypes},
     }

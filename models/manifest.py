@@ -166,9 +166,7 @@ def _text(entry: dict[str, Any], key: str, where: str) -> str:
 def _choice(entry: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:
     value = entry.get(key)
     if value not in allowed:
-        raise ManifestError(
-            f'{where}: unsupported {key} {value!r}. Should be one of: {", ".join(allowed)}.'
-        )
+        raise ManifestError(f"{where}: unsupported {key} {value!r}. Should be one of: {', '.join(allowed)}.")
     return str(value)
 
 
@@ -192,8 +190,7 @@ def _parse_dtypes(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
     unknown = set(raw) - set(DEVICES)
     if unknown:
         raise ManifestError(
-            f'{where}: unsupported device "{sorted(unknown)[0]}". '
-            f"Should be one of: {', '.join(DEVICES)}."
+            f'{where}: unsupported device "{sorted(unknown)[0]}". Should be one of: {", ".join(DEVICES)}.'
         )
     result: dict[str, tuple[str, ...]] = {}
     for device in DEVICES:

@@ -1,6 +1,6 @@
 """One console line per build step with its elapsed time; library output goes to a log file.
 
-    [qwen2.5-coder-0.5b-instruct] export onnx… 212.3 s
+[qwen2.5-coder-0.5b-instruct] export onnx… 212.3 s
 """
 
 from __future__ import annotations

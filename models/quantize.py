@@ -40,7 +40,10 @@ def _q8(fp32_path: Path, out_path: Path) -> None:
 
     tmp = out_path.with_suffix(".tmp.onnx")
     quantize_dynamic(
-        str(fp32_path), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
+        str(fp32_path),
+        str(tmp),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
         use_external_data_format=False,
     )
     shutil.move(tmp, out_path)
@@ -57,8 +60,11 @@ def _q4(fp32_path: Path) -> onnx.ModelProto:
         block_size=Q4_BLOCK_SIZE, is_symmetric=True, op_types_to_quantize=("MatMul",)
     )
     quantizer = MatMulNBitsQuantizer(
-        model, block_size=Q4_BLOCK_SIZE, is_symmetric=True,
-        op_types_to_quantize=("MatMul",), algo_config=config,
+        model,
+        block_size=Q4_BLOCK_SIZE,
+        is_symmetric=True,
+        op_types_to_quantize=("MatMul",),
+        algo_config=config,
     )
     quantizer.process()
     return quantizer.model.model

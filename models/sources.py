@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,22 @@ def prepare_hf(spec: ModelSpec, cache: Cache, work: Path) -> tuple[Path, dict[st
         hf_dir.mkdir(parents=True)
         for path in files:
             shutil.copy2(path, hf_dir / path.name)
+        _drop_fixed_padding(hf_dir / "tokenizer.json")
     else:
         raise SourceError(f'Unsupported source "{spec.source}" for {spec.id}')
     shutil.rmtree(work / "src", ignore_errors=True)
     return hf_dir, figures
+
+
+def _drop_fixed_padding(path: Path) -> None:
+    """Remove padding/truncation baked into a tokenizer.json (all-MiniLM's pads every text to
+    128); callers set their own, and Transformers.js ignores these keys."""
+    if not path.is_file():
+        raise SourceError(f"{path.parent.name} has no tokenizer.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["padding"] = None
+    data["truncation"] = None
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def _single(spec: ModelSpec, files: list[Path]) -> Path:
@@ -70,6 +83,4 @@ def _concatenate(spec: ModelSpec, parts: list[Path], target: Path) -> None:
     if want_size is not None and size != want_size:
         raise SourceError(f"{spec.id}: joined GGUF has {size:,} bytes, manifest says {want_size:,}")
     if want_sha is not None and digest.hexdigest() != want_sha:
-        raise SourceError(
-            f"{spec.id}: joined GGUF sha256 {digest.hexdigest()}, manifest says {want_sha}"
-        )
+        raise SourceError(f"{spec.id}: joined GGUF sha256 {digest.hexdigest()}, manifest says {want_sha}")

@@ -81,12 +81,22 @@ def _bpe_tokenizer() -> Tokenizer:
 
 def _tiny_bert(out_dir: Path) -> None:
     tokenizer = _unigram_tokenizer()
-    save_tokenizer(tokenizer, out_dir, specials=XLMR_SPECIALS,
-                   tokenizer_class="XLMRobertaTokenizer", model_max_length=512)
+    save_tokenizer(
+        tokenizer,
+        out_dir,
+        specials=XLMR_SPECIALS,
+        tokenizer_class="XLMRobertaTokenizer",
+        model_max_length=512,
+    )
     config = BertConfig(
-        vocab_size=tokenizer.get_vocab_size(), hidden_size=32, num_hidden_layers=2,
-        num_attention_heads=4, intermediate_size=64, max_position_embeddings=512,
-        pad_token_id=tokenizer.token_to_id("<pad>"), initializer_range=0.2,
+        vocab_size=tokenizer.get_vocab_size(),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=512,
+        pad_token_id=tokenizer.token_to_id("<pad>"),
+        initializer_range=0.2,
     )
     config.architectures = ["BertModel"]
     BertModel(config, add_pooling_layer=False).eval().save_pretrained(out_dir)
@@ -95,9 +105,11 @@ def _tiny_bert(out_dir: Path) -> None:
 def _chat_tokenizer(out_dir: Path) -> Tokenizer:
     tokenizer = _bpe_tokenizer()
     save_tokenizer(
-        tokenizer, out_dir,
+        tokenizer,
+        out_dir,
         specials={"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
-        tokenizer_class="PreTrainedTokenizerFast", model_max_length=2048,
+        tokenizer_class="PreTrainedTokenizer",
+        model_max_length=2048,
         chat_template=CHATML_TEMPLATE,
     )
     return tokenizer
@@ -115,9 +127,14 @@ def _save_generator(model: torch.nn.Module, tokenizer: Tokenizer, out_dir: Path)
 
 def _decoder_sizes(tokenizer: Tokenizer) -> dict[str, int | float | bool]:
     return {
-        "vocab_size": tokenizer.get_vocab_size(), "hidden_size": 64, "intermediate_size": 128,
-        "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
-        "max_position_embeddings": 2048, "initializer_range": 0.2,
+        "vocab_size": tokenizer.get_vocab_size(),
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "max_position_embeddings": 2048,
+        "initializer_range": 0.2,
         "bos_token_id": tokenizer.token_to_id("<|im_start|>"),
         "eos_token_id": tokenizer.token_to_id("<|im_end|>"),
         "pad_token_id": tokenizer.token_to_id("<|endoftext|>"),

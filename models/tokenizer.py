@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,15 @@ CHATML_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )
 
-XLMR_SPECIALS = {"bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
-                 "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>"}
+XLMR_SPECIALS = {
+    "bos_token": "<s>",
+    "pad_token": "<pad>",
+    "eos_token": "</s>",
+    "unk_token": "<unk>",
+    "cls_token": "<s>",
+    "sep_token": "</s>",
+    "mask_token": "<mask>",
+}
 
 
 def xlmr_pipeline(tokenizer: Tokenizer, normalizer: normalizers.Normalizer | None = None) -> None:
@@ -54,14 +62,15 @@ def save_tokenizer(
     missing = [t for t in specials.values() if tokenizer.token_to_id(t) is None]
     if missing:
         raise ValueError(f"Special tokens not in vocabulary: {missing}")
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, model_max_length=model_max_length, **specials
-    )
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, model_max_length=model_max_length, **specials)
     if chat_template is not None:
         fast.chat_template = chat_template
-    fast.init_kwargs["tokenizer_class"] = tokenizer_class
-    for key, value in (extra or {}).items():
-        fast.init_kwargs[key] = value
     # Transformers.js reads the template from tokenizer_config.json, not chat_template.jinja.
     fast.save_pretrained(str(out_dir), save_jinja_files=False)
+    # save_pretrained writes its own class name; Transformers.js picks its class from this key.
+    config_path = out_dir / "tokenizer_config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config.update(extra or {})
+    config["tokenizer_class"] = tokenizer_class
+    config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return fast

