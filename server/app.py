@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. Raises DistMissingError if ``settings.dist_dir`` does not exist."""
     settings = settings or Settings()
     static = DistFiles(settings.dist_dir)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "TROPA_DATABASE_URL", "database_url"),
     )
     public_url: str = "http://127.0.0.1:8000"
+    # Connections per worker process (PostgreSQL); size it so workers x (pool + overflow)
+    # stays under the server's max_connections.
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_max_overflow: int = Field(default=5, ge=0, le=100)
 
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     session_max_age_s: int = 14 * 24 * 3600
