@@ -1,0 +1,154 @@
+"""The tutor in the real page: the ML worker, real models from dist/models, Chromium.
+
+The answer's text is the model's and is not asserted; what is asserted is what the
+product promises: tokens stream in, the answer cites the topic that holds the answer,
+the device in use is shown, and nothing the learner typed reaches the server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Request, expect
+
+from tests.app.ui.test_shell import SCREENSHOTS, boot
+
+ROOT = Path(__file__).resolve().parents[3]
+ANSWER_TIMEOUT_MS = 8 * 60_000  # first use downloads and compiles the models
+
+pytestmark = pytest.mark.browser
+
+
+def models_built(*ids: str) -> bool:
+    manifest = ROOT / "dist/models/manifest.json"
+    if not manifest.is_file():
+        return False
+    have = {m["id"] for m in json.loads(manifest.read_text(encoding="utf-8"))["models"]}
+    return set(ids) <= have
+
+
+@pytest.fixture
+def sent(context: BrowserContext) -> Iterator[list[tuple[str, str]]]:
+    """(url, body) of every request the page and its workers make."""
+    seen: list[tuple[str, str]] = []
+
+    def record(request: Request) -> None:
+        seen.append((request.url, request.post_data or ""))
+
+    context.on("request", record)
+    yield seen
+
+
+def ask(page: Page, question: str) -> Any:
+    page.locator("#tutor-form textarea").fill(question)
+    page.locator("#tutor-form .ask").click()
+    return page.locator("#tutor-log .exchange").last
+
+
+def assert_private(sent: list[tuple[str, str]], base_url: str, *typed: str) -> None:
+    assert [url for url, _ in sent if not url.startswith(base_url + "/")] == []
+    for url, body in sent:
+        for text in typed:
+            for word in text.split():
+                if len(word) > 6:
+                    assert word not in url and word not in body, f"{word!r} sent in {url}"
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "qwen2.5-coder-0.5b-instruct"),
+                    reason="real models not built: run `make models`")
+@pytest.mark.parametrize(
+    ("lang", "question", "topic"),
+    [
+        ("en", "How do I create and activate an isolated environment with venv for my project?",
+         "python.virtual-environments"),
+        # A Russian question answered from an English-only trail.
+        ("ru", "Как отменить последний коммит в git, но сохранить изменения в файлах?",
+         "git.undoing-changes"),
+    ],
+)
+def test_streamed_answer_cites_the_topic_that_holds_it(
+    page: Page, sent: list[tuple[str, str]], base_url: str, lang: str, question: str, topic: str
+) -> None:
+    boot(page)
+    if lang == "ru":
+        page.get_by_role("button", name="Русский").click()
+    exchange = ask(page, question)
+    # Passages are shown before the model has written anything.
+    expect(exchange.locator(".passages li").first).to_be_attached(timeout=ANSWER_TIMEOUT_MS)
+    expect(exchange).to_have_attribute("data-status", "generating", timeout=ANSWER_TIMEOUT_MS)
+    expect(exchange.locator(".answer-text")).not_to_be_empty(timeout=ANSWER_TIMEOUT_MS)
+    streamed = exchange.locator(".answer-text").inner_text()
+    expect(exchange).to_have_attribute("data-status", "done", timeout=ANSWER_TIMEOUT_MS)
+    final = exchange.locator(".answer-text").inner_text()
+    assert len(final) > len(streamed) > 0  # it arrived in pieces
+    expect(exchange.locator(f".sources a[data-topic='{topic}']")).to_have_count(1)
+    status = page.locator("#tutor-status .model[data-model='qwen2.5-coder-0.5b-instruct']")
+    expect(status).to_have_attribute("data-device", "wasm")
+    expect(status).to_have_attribute("data-dtype", "q8")
+    page.screenshot(path=str(SCREENSHOTS / f"tutor-{lang}.png"), full_page=True)
+    exchange.locator(f".sources a[data-topic='{topic}']").click()
+    expect(page.locator("article.topic")).to_have_attribute("data-topic", topic)
+    assert_private(sent, base_url, question)
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
+def test_stop_interrupts_the_answer(page: Page, sent: list[tuple[str, str]], base_url: str) -> None:
+    boot(page, "/?tutor=tiny-qwen2#/topic/python.loops")
+    exchange = ask(page, "Explain loops at great length please")
+    expect(exchange).to_have_attribute("data-status", "generating", timeout=ANSWER_TIMEOUT_MS)
+    expect(exchange.locator(".answer-text")).not_to_be_empty(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#tutor-form .stop").click()
+    expect(exchange).to_have_attribute("data-status", "stopped", timeout=10_000)
+    expect(page.locator("#tutor-form .ask")).to_be_enabled()
+    assert_private(sent, base_url, "Explain loops at great length please")
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
+def test_no_webgpu_adapter_falls_back_to_wasm_and_says_so(page: Page) -> None:
+    # Chromium here is launched without --enable-unsafe-webgpu: no adapter.
+    boot(page, "/?tutor=tiny-qwen2#/topic/python.loops")
+    exchange = ask(page, "What is a loop?")
+    expect(exchange).to_have_attribute("data-status", "done", timeout=ANSWER_TIMEOUT_MS)
+    status = page.locator("#tutor-status .model[data-model='tiny-qwen2']")
+    expect(status).to_have_attribute("data-device", "wasm")
+    expect(status).to_contain_text("WASM")
+    expect(status.locator(".reason")).to_have_text(
+        re.compile("no WebGPU adapter on this device|this browser has no WebGPU"))
+
+
+@pytest.fixture
+def webgpu_page(browser_type: Any, browser_type_launch_args: dict[str, Any],
+                base_url: str) -> Iterator[Page]:
+    """A Chromium with WebGPU on SwiftShader (a software fallback adapter)."""
+    args = {**browser_type_launch_args,
+            "args": [*browser_type_launch_args["args"], "--enable-unsafe-webgpu"]}
+    browser = browser_type.launch(**args)
+    page = browser.new_page(base_url=base_url)
+    yield page
+    browser.close()
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
+@pytest.mark.parametrize(("mode", "device", "reason"), [
+    ("force", "webgpu", "WebGPU forced by the settings"),
+    ("auto", "wasm", "WebGPU skipped: only a software adapter, slower than WASM"),
+])
+def test_software_webgpu_adapter_is_used_only_when_forced(
+    webgpu_page: Page, mode: str, device: str, reason: str
+) -> None:
+    boot(webgpu_page, f"/?tutor=tiny-qwen2&webgpu={mode}#/topic/python.loops")
+    exchange = ask(webgpu_page, "What is a loop?")
+    expect(exchange).to_have_attribute("data-status", "done", timeout=ANSWER_TIMEOUT_MS)
+    status = webgpu_page.locator("#tutor-status .model[data-model='tiny-qwen2']")
+    expect(status).to_have_attribute("data-device", device)
+    expect(status.locator(".reason")).to_have_text(f" — {reason}")
+    if device == "webgpu":
+        expect(status).to_have_attribute("data-dtype", "q4")  # SwiftShader has no shader-f16
