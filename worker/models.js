@@ -5,13 +5,15 @@ import { WorkerError, badRequest, describe } from './errors.js';
 import { firstChoice, probeDevice, wasmChoice } from './device.js';
 import { DownloadWatch } from './download.js';
 import { embedTexts, generateChat, warmUp } from './generation.js';
-import { filesFor, modelEntry, runtime } from './runtime.js';
+import { filesFor, modelEntry, retire, runtime } from './runtime.js';
 
 const TASKS = Object.freeze({ embedder: 'feature-extraction', generator: 'text-generation' });
 
 /**
- * Model id → slot: {ready: Promise<slot>, entry, pipe, device, dtype, reason, result,
- * running: Set<Promise>} (``running``: the calls in flight on it, awaited by unload).
+ * Model id → slot: {ready: Promise<slot>, entry, pipe, instance, device, dtype, reason,
+ * result, running: Set<Promise>, reloading: Promise|null}. ``instance`` is the
+ * Transformers.js instance the pipe was built on (runtime.js); ``running`` holds the
+ * calls in flight, awaited by unload.
  */
 const slots = new Map();
 
@@ -22,14 +24,14 @@ const slots = new Map();
  * ``onProgress(loaded, total, file)`` gets bytes across all files of the load.
  */
 export async function loadModel(modelId, role, forceWebGpu, onProgress) {
-  const entry = await modelEntry(modelId);
   if (!(role in TASKS)) {
     throw badRequest(`load role must be one of: ${Object.keys(TASKS).join(', ')}; got "${role}"`);
   }
+  const entry = await modelEntry(modelId);
   if (entry.role !== role) throw badRequest(`model "${modelId}" is a ${entry.role}, not a ${role}`);
   const existing = slots.get(modelId);
   if (existing) return { ...(await existing.ready).result, cached: true };
-  const slot = { entry, running: new Set() };
+  const slot = { entry, running: new Set(), reloading: null };
   slot.ready = loadLadder(slot, forceWebGpu, onProgress).catch((error) => {
     slots.delete(modelId);
     throw error;
@@ -54,7 +56,9 @@ async function loadLadder(slot, forceWebGpu, onProgress) {
       } catch (error) {
         webgpuError = error;
         choice = wasmChoice(entry, `webgpu-load-failed: ${describe(error)}`);
-        if (!choice) throw new WorkerError('load-failed', `model "${entry.id}" failed on webgpu (${describe(error)}) and has no WASM build`);
+        if (!choice) {
+          throw new WorkerError('load-failed', `model "${entry.id}" failed on webgpu (${describe(error)}) and has no WASM build`);
+        }
       }
     }
     watch.add(filesFor(entry, choice.dtype));
@@ -76,30 +80,34 @@ async function loadLadder(slot, forceWebGpu, onProgress) {
   }
 }
 
-/** Create the pipeline on one device and warm it up; dispose it if the warm-up fails. */
+/**
+ * Create the pipeline on one device with the current Transformers.js instance and warm it
+ * up: {pipe, instance, warmMs}. On failure the pipe is disposed and the instance retired,
+ * unless the failure was a missing file (nothing reached ONNX Runtime then).
+ */
 async function loadOn(entry, { device, dtype }, watch) {
-  const transformers = await runtime();
-  const loading = transformers.pipeline(TASKS[entry.role], entry.id, { device, dtype });
-  let pipe;
+  const instance = await runtime();
+  const loading = instance.transformers.pipeline(TASKS[entry.role], entry.id, { device, dtype });
+  let pipe = null;
   try {
     pipe = await watch.guard(loading);
+    const loadedAt = performance.now();
+    await warmUp(instance.transformers, pipe, entry.role);
+    return { pipe, instance, warmMs: performance.now() - loadedAt };
   } catch (error) {
-    // The guard may have won the race: free whatever the pipeline still builds.
-    loading.then((late) => late.dispose(), () => {});
+    if (pipe) {
+      await pipe.dispose().catch(() => {});
+    } else {
+      // The guard may have won the race: free whatever the pipeline still builds.
+      loading.then((late) => late.dispose(), () => {});
+    }
+    if (!(error instanceof WorkerError && error.code === 'not-found')) retire(instance);
     throw error;
   }
-  const loadedAt = performance.now();
-  try {
-    await warmUp(transformers, pipe, entry.role);
-  } catch (error) {
-    await pipe.dispose().catch(() => {});
-    throw error;
-  }
-  return { pipe, warmMs: performance.now() - loadedAt };
 }
 
-function finish(slot, choice, { pipe, warmMs }, started, watch) {
-  Object.assign(slot, { pipe, ...choice });
+function finish(slot, choice, { pipe, instance, warmMs }, started, watch) {
+  Object.assign(slot, { pipe, instance, ...choice });
   slot.result = {
     model: slot.entry.id,
     device: choice.device,
@@ -126,30 +134,42 @@ async function loadedSlot(modelId, role) {
   return slot;
 }
 
+/** Rebuild ``slot``'s pipeline at ``choice`` on the current instance (one rebuild at a time). */
+function reload(slot, choice) {
+  slot.reloading ??= (async () => {
+    await slot.pipe.dispose().catch(() => {});
+    const watch = new DownloadWatch(slot.entry.id, () => {});
+    watch.add(filesFor(slot.entry, choice.dtype));
+    try {
+      const { pipe, instance } = await loadOn(slot.entry, choice, watch);
+      Object.assign(slot, { pipe, instance, ...choice });
+      Object.assign(slot.result, choice);
+    } finally {
+      watch.stop();
+      slot.reloading = null;
+    }
+  })();
+  return slot.reloading;
+}
+
 /**
- * Run ``work(transformers, pipe)`` on a loaded model. If it throws on WebGPU, reload the
- * model on WASM once (reason "webgpu-run-failed: ...") and run it again: a WebGPU device
- * can be lost at any time (driver reset, tab in background on some systems).
+ * Run ``work(transformers, pipe)`` on a loaded model. A failure retires the model's
+ * Transformers.js instance (its run chain stays rejected, see runtime.js), so the next
+ * call rebuilds the model on a fresh one. On WebGPU the call is retried once at once, on
+ * WASM (reason "webgpu-run-failed: ..."): a WebGPU device can be lost at any time.
  */
 async function runOn(slot, work, { retry = () => true } = {}) {
   const task = (async () => {
-    const transformers = await runtime();
+    if (slot.reloading) await slot.reloading;
+    if (slot.instance.broken) await reload(slot, { device: slot.device, dtype: slot.dtype, reason: slot.reason });
     try {
-      return await work(transformers, slot.pipe);
+      return await work(slot.instance.transformers, slot.pipe);
     } catch (error) {
+      retire(slot.instance);
       const choice = wasmChoice(slot.entry, `webgpu-run-failed: ${describe(error)}`);
       if (slot.device !== 'webgpu' || !choice || !retry() || slots.get(slot.entry.id) !== slot) throw error;
-      await slot.pipe.dispose().catch(() => {});
-      const watch = new DownloadWatch(slot.entry.id, () => {});
-      watch.add(filesFor(slot.entry, choice.dtype));
-      try {
-        slot.pipe = (await loadOn(slot.entry, choice, watch)).pipe;
-      } finally {
-        watch.stop();
-      }
-      Object.assign(slot, choice);
-      Object.assign(slot.result, choice);
-      return work(transformers, slot.pipe);
+      await reload(slot, choice);
+      return work(slot.instance.transformers, slot.pipe);
     }
   })();
   slot.running.add(task);
@@ -170,7 +190,7 @@ export async function embed(modelId, texts, prefix) {
   return runOn(slot, (_, pipe) => embedTexts(pipe, texts, prefix));
 }
 
-/** Request id → {modelId, stop: InterruptableStoppingCriteria} of generations in flight. */
+/** Request id → {modelId, stop} of the generations in flight. */
 const generations = new Map();
 
 /**
@@ -181,13 +201,13 @@ const generations = new Map();
  */
 export async function generate(modelId, requestId, { messages, maxNewTokens, onText }) {
   const slot = await loadedSlot(modelId, 'generator');
-  const transformers = await runtime();
-  const stop = new transformers.InterruptableStoppingCriteria();
+  // Passed in a plain array, which Transformers.js accepts from any instance of itself.
+  const stop = new slot.instance.transformers.InterruptableStoppingCriteria();
   generations.set(requestId, { modelId, stop });
   try {
     const result = await runOn(
       slot,
-      (_, pipe) => generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText }),
+      (transformers, pipe) => generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText }),
       { retry: () => !stop.interrupted },
     );
     return { ...result, device: slot.device, dtype: slot.dtype, reason: slot.reason };

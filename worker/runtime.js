@@ -13,20 +13,46 @@ export function threadCount() {
   return self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
 }
 
-let transformers = null;
+/**
+ * One instance of the Transformers.js module: {transformers, broken}.
+ *
+ * Why instances: Transformers.js 4.3.2 queues every session creation, and every session
+ * run, on one module-level promise chain that never recovers from a rejection
+ * (webInitChain / webInferenceChain in src/backends/onnx.js; reported upstream in
+ * huggingface/transformers.js#1635). After one failed WebGPU load, every later load,
+ * WASM included, would fail with the same error: the ladder would dead-end. So a failure
+ * retires the instance, and the next load imports a fresh one under a new URL fragment
+ * (a distinct module record; the fragment is not sent, so nothing is downloaded again).
+ * Models loaded on a retired instance keep it until they fail too.
+ */
+let current = null; // Promise of the instance new loads use
+let instances = 0;
 
-/** The Transformers.js module, imported on first use and configured. */
+/** The Transformers.js instance new loads use, imported and configured on first use. */
 export function runtime() {
-  transformers ??= importRuntime().catch((error) => {
-    transformers = null; // let a later request try again (the file may have been a network blip)
-    throw new WorkerError('load-failed', `Transformers.js could not be loaded from ${paths.transformers}: ${describe(error)}`);
-  });
-  return transformers;
+  if (!current) {
+    const url = instances === 0 ? paths.transformers : `${paths.transformers}#instance-${instances}`;
+    instances += 1;
+    current = importRuntime(url).catch((error) => {
+      current = null; // a later request tries again (the file may have been a network blip)
+      throw new WorkerError('load-failed', `Transformers.js could not be loaded from ${url}: ${describe(error)}`);
+    });
+  }
+  return current;
 }
 
-async function importRuntime() {
-  const module = await import(paths.transformers);
-  const { env } = module;
+/** Stop giving out ``instance``: one of its promise chains has rejected (see above). */
+export function retire(instance) {
+  instance.broken = true;
+  if (instance.current) {
+    instance.current = false;
+    current = null;
+  }
+}
+
+async function importRuntime(url) {
+  const transformers = await import(url);
+  const { env } = transformers;
   env.allowRemoteModels = false; // never the Hugging Face Hub: no learner data leaves, no CDN
   env.allowLocalModels = true; // defaults to false in browsers
   env.localModelPath = paths.models;
@@ -37,7 +63,7 @@ async function importRuntime() {
   env.backends.onnx.wasm.wasmPaths = paths.onnx_wasm;
   env.backends.onnx.wasm.numThreads = threadCount();
   watchFetches(env);
-  return module;
+  return { transformers, broken: false, current: true };
 }
 
 let manifest = null;

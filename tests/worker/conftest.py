@@ -15,7 +15,7 @@ import random
 import shutil
 import struct
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,17 +98,19 @@ def worker_url(worker_dist: Path, vectors: dict[str, Any],
 
 
 @pytest.fixture
-def variant_dist(worker_dist: Path, tmp_path: Path) -> Callable[[Callable[[Path], None]], Path]:
-    """A copy of the test dist (hard links) changed by ``edit(root)``; edit must replace,
-    not modify in place, any file it changes (it is a link to the shared one)."""
+def variant_url(worker_dist: Path, vectors: dict[str, Any], tmp_path: Path) -> Iterator[Callable[[Callable[[Path], None]], str]]:
+    """Serve a copy of the test dist changed by ``edit(root)``; returns the server's URL.
+    The copy is hard links: ``edit`` must replace a file (unlink, then write), never
+    modify it in place."""
+    with ExitStack() as stack:
 
-    def make(edit: Callable[[Path], None]) -> Path:
-        root = tmp_path / "dist"
-        shutil.copytree(worker_dist, root, copy_function=link_or_copy)
-        edit(root)
-        return root
+        def serve(edit: Callable[[Path], None]) -> str:
+            root = tmp_path / "dist"
+            shutil.copytree(worker_dist, root, copy_function=link_or_copy)
+            edit(root)
+            return stack.enter_context(serve_dist(root, tmp_path / "server"))
 
-    return make
+        yield serve
 
 
 class WorkerDriver:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from playwright.sync_api import Browser
 
 from models.embedder import Embedder
-from tests.worker.conftest import WorkerDriver, files_of, manifest_entry
+from tests.worker.conftest import WorkerDriver, files_of, manifest_entry, open_worker
 
 pytestmark = pytest.mark.browser
 
@@ -126,6 +128,20 @@ def test_unload_disposes_the_model(worker: WorkerDriver) -> None:
     assert worker.result("unload", {"model": "tiny-embedder"}) == {"unloaded": False}
     # It loads again, from the network again.
     assert load(worker, "tiny-embedder", "embedder")[-1]["payload"].get("cached") is None
+
+
+def test_a_missing_model_file_is_not_found(
+    browser: Browser, variant_url: Callable[[Callable[[Path], None]], str], manifest: dict[str, Any]
+) -> None:
+    onnx = manifest_entry(manifest, "tiny-embedder")["dtype_files"]["q8"]
+    url = variant_url(lambda root: (root / "models/tiny-embedder" / onnx).unlink())
+    with open_worker(browser, url) as worker:
+        error = worker.error("load", {"model": "tiny-embedder", "role": "embedder", "force_webgpu": False})
+        assert error["code"] == "not-found"
+        assert f"{url}/models/tiny-embedder/{onnx}" in error["message"]
+        # The failed load left nothing behind: the model is not loaded, and a retry fails the same way.
+        assert worker.error("embed", {"model": "tiny-embedder", "texts": ["a"], "prefix": ""})["code"] == "not-loaded"
+        assert worker.error("load", {"model": "tiny-embedder", "role": "embedder", "force_webgpu": False})["code"] == "not-found"
 
 
 def test_all_traffic_stays_on_the_test_server(worker: WorkerDriver) -> None:
