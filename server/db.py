@@ -27,8 +27,7 @@ def make_engine(database_url: str, pool_size: int = 5, max_overflow: int = 5) ->
     url = make_url(normalize_database_url(database_url))
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _create_sqlite_folder(database_url)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
@@ -36,6 +35,12 @@ def make_engine(database_url: str, pool_size: int = 5, max_overflow: int = 5) ->
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _create_sqlite_folder(database_url: str) -> None:
+    url = make_url(normalize_database_url(database_url))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,7 +52,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def migrate(database_url: str) -> None:
-    """Apply every Alembic migration up to head."""
+    """Apply every Alembic migration up to head (creating a SQLite file's folder)."""
+    _create_sqlite_folder(database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = normalize_database_url(database_url)
