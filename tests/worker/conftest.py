@@ -26,7 +26,10 @@ from builder.site import build_worker
 from builder.vendor import PACKAGES, package_version
 from tests.conftest import ROOT, serve_dist
 
-DRIVER = (Path(__file__).parent / "driver.js").read_text(encoding="utf-8")
+HERE = Path(__file__).parent
+DRIVER = (HERE / "driver.js").read_text(encoding="utf-8")
+# The worker wrapped by tests/worker/hooked-worker.js, served from the test dist only.
+HOOKED_WORKER = "/worker-test/hooked-worker.js"
 NEEDED_PACKAGES = ("transformers", "onnxruntime-web")
 
 # Seconds to wait for a final reply. Loads on SwiftShader WebGPU compile shaders on the CPU.
@@ -52,7 +55,8 @@ def write_vectors(path: Path) -> dict[str, Any]:
         raw = [rng.gauss(0, 1) for _ in range(VECTORS_DIM)]
         norm = sum(x * x for x in raw) ** 0.5
         # Round through float32 so Python sees exactly the numbers the worker reads.
-        rows.append(list(struct.unpack(f"<{VECTORS_DIM}f", struct.pack(f"<{VECTORS_DIM}f", *(x / norm for x in raw)))))
+        packed = struct.pack(f"<{VECTORS_DIM}f", *(x / norm for x in raw))
+        rows.append(list(struct.unpack(f"<{VECTORS_DIM}f", packed)))
     data = b"".join(struct.pack(f"<{VECTORS_DIM}f", *row) for row in rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -76,6 +80,8 @@ def worker_dist(tmp_path_factory: pytest.TempPathFactory, tiny_models: Path) -> 
                 link_or_copy(str(source), str(target / source.name))
         urls[package.name] = f"/vendor/{folder}"
     build_worker(out, urls)
+    (out / HOOKED_WORKER.lstrip("/")).parent.mkdir()
+    shutil.copyfile(HERE / "hooked-worker.js", out / HOOKED_WORKER.lstrip("/"))
     shutil.copytree(tiny_models, out / "models", copy_function=link_or_copy)
     return out
 
@@ -87,7 +93,9 @@ def vectors(worker_dist: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def manifest(worker_dist: Path) -> dict[str, Any]:
-    return json.loads((worker_dist / "models/manifest.json").read_text(encoding="utf-8"))
+    """The test dist's models/manifest.json (the tiny models only)."""
+    document: dict[str, Any] = json.loads((worker_dist / "models/manifest.json").read_text(encoding="utf-8"))
+    return document
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +106,9 @@ def worker_url(worker_dist: Path, vectors: dict[str, Any],
 
 
 @pytest.fixture
-def variant_url(worker_dist: Path, vectors: dict[str, Any], tmp_path: Path) -> Iterator[Callable[[Callable[[Path], None]], str]]:
+def variant_url(
+    worker_dist: Path, vectors: dict[str, Any], tmp_path: Path
+) -> Iterator[Callable[[Callable[[Path], None]], str]]:
     """Serve a copy of the test dist changed by ``edit(root)``; returns the server's URL.
     The copy is hard links: ``edit`` must replace a file (unlink, then write), never
     modify it in place."""
@@ -160,9 +170,9 @@ class WorkerDriver:
 
 
 @contextmanager
-def open_worker(browser: Browser, url: str) -> Iterator[WorkerDriver]:
-    """A fresh context and page on ``url`` with the driver loaded. Every request the page
-    and its workers make is recorded; none may leave the test server."""
+def open_worker(browser: Browser, url: str, script: str = "/worker/ml-worker.js") -> Iterator[WorkerDriver]:
+    """A fresh context and page on ``url`` with the driver running the worker ``script``.
+    Every request the page and its workers make is recorded; none may leave the server."""
     context = browser.new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
@@ -170,6 +180,7 @@ def open_worker(browser: Browser, url: str) -> Iterator[WorkerDriver]:
         page = context.new_page()
         # Any document of the app will do; it gets the server's isolation headers.
         page.goto(f"{url}/worker/protocol.json")
+        page.evaluate("(script) => { window.mlWorkerUrl = script; }", script)
         page.evaluate(DRIVER)
         driver = WorkerDriver(page, url, requests)
         yield driver

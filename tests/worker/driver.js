@@ -2,11 +2,12 @@
 // It keeps every reply per request id, so a test reads the whole conversation
 // (progress, tokens, then one result or error) with one page.evaluate.
 (() => {
-  const worker = new Worker('/worker/ml-worker.js', { type: 'module' });
+  const worker = new Worker(window.mlWorkerUrl ?? '/worker/ml-worker.js', { type: 'module' });
   const replies = new Map(); // id → [reply, ...]
   const finals = new Map(); // id → Promise resolved with the replies once result/error arrives
   const resolvers = new Map();
   const crashes = [];
+  const testReplies = []; // answers of tests/worker/hooked-worker.js
   let nextId = 1;
 
   const FINAL = new Set(['result', 'error']);
@@ -31,6 +32,10 @@
   }
 
   worker.addEventListener('message', (event) => {
+    if (event.data && 'test' in event.data) {
+      testReplies.push(event.data);
+      return;
+    }
     const reply = { ...plain(event.data), at: performance.now() };
     expect(reply.id);
     replies.get(reply.id).push(reply);
@@ -40,6 +45,7 @@
 
   window.mlWorker = {
     crashes,
+    testReplies,
     /** Send a request; returns its id. */
     send(type, payload) {
       const id = nextId++;

@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import Browser
 
 from models.embedder import Embedder
-from tests.worker.conftest import WEBGPU_TIMEOUT, WorkerDriver, files_of, manifest_entry, open_worker
+from tests.worker.conftest import (
+    HOOKED_WORKER,
+    WEBGPU_TIMEOUT,
+    WorkerDriver,
+    files_of,
+    manifest_entry,
+    open_worker,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +63,9 @@ def test_the_fallback_adapter_is_used_only_when_forced(gpu_worker: WorkerDriver)
     assert (load["device"], load["reason"]) == ("wasm", "fallback-adapter")
 
 
-def test_forced_webgpu_generates_with_the_non_f16_dtype(gpu_worker: WorkerDriver, manifest: dict[str, Any]) -> None:
+def test_forced_webgpu_generates_with_the_non_f16_dtype(
+    gpu_worker: WorkerDriver, manifest: dict[str, Any]
+) -> None:
     probe = gpu_worker.result("probe", {"force_webgpu": True})
     entry = manifest_entry(manifest, "tiny-qwen2")
     load = gpu_worker.result("load", {"model": "tiny-qwen2", "role": "generator", "force_webgpu": True},
@@ -73,6 +82,17 @@ def test_forced_webgpu_generates_with_the_non_f16_dtype(gpu_worker: WorkerDriver
     assert any(r["type"] == "token" for r in replies[:-1])
     assert 1 <= result["payload"]["tokens"] <= 3
     assert result["payload"]["device"] == "webgpu"
+
+
+def test_a_model_without_a_webgpu_build_loads_on_wasm_when_forced(
+    gpu_worker: WorkerDriver, manifest: dict[str, Any]
+) -> None:
+    without = [m for m in manifest["models"] if m["tier"] == "tiny" and not m["dtypes"]["webgpu"]]
+    assert without, "the tiny models should include one without a WebGPU build"
+    entry = without[0]
+    load = gpu_worker.result("load", {"model": entry["id"], "role": entry["role"], "force_webgpu": True})
+    expected = ("wasm", entry["dtypes"]["wasm"][0], "no-webgpu-build")
+    assert (load["device"], load["dtype"], load["reason"]) == expected
 
 
 def test_forced_webgpu_embeds_with_fp32(gpu_worker: WorkerDriver, tiny_models: Path) -> None:
@@ -125,3 +145,23 @@ def test_a_model_that_fails_on_webgpu_falls_back_to_wasm(
         other = worker.result("load", {"model": "tiny-embedder", "role": "embedder", "force_webgpu": True},
                               WEBGPU_TIMEOUT)
         assert other["device"] == "webgpu", other
+
+
+def test_a_lost_webgpu_device_moves_the_model_to_wasm(webgpu_browser: Browser, worker_url: str) -> None:
+    generate = {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 2}
+    with open_worker(webgpu_browser, worker_url, HOOKED_WORKER) as worker:
+        load = worker.result("load", {"model": "tiny-qwen2", "role": "generator", "force_webgpu": True},
+                             WEBGPU_TIMEOUT)
+        assert load["device"] == "webgpu"
+        assert worker.result("generate", generate, WEBGPU_TIMEOUT)["device"] == "webgpu"
+        worker.send_raw({"test": "lose-webgpu-device"})
+        worker.page.wait_for_function("mlWorker.testReplies.length > 0")
+        assert worker.page.evaluate("mlWorker.testReplies[0].had_device") is True
+        after = worker.call("generate", generate, WEBGPU_TIMEOUT)
+        assert after[-1]["type"] == "result", after[-1].get("message")
+        result = after[-1]["payload"]
+        assert result["device"] == "wasm" and result["reason"].startswith("webgpu-run-failed: "), result
+        assert result["tokens"] >= 1
+        again = worker.result("generate", generate)
+        assert (again["device"], again["reason"]) == ("wasm", result["reason"])
+        assert again["text"] == result["text"]

@@ -97,7 +97,8 @@ def test_interrupt_stops_a_long_generation(worker: WorkerDriver, manifest: dict[
     load(worker, "tiny-qwen2", "generator")
     most = manifest_entry(manifest, "tiny-qwen2")["context_length"] - 100
     long_chat = [{"role": "user", "content": "Tell me everything."}]
-    generation = worker.send("generate", {"model": "tiny-qwen2", "messages": long_chat, "max_new_tokens": most})
+    request = {"model": "tiny-qwen2", "messages": long_chat, "max_new_tokens": most}
+    generation = worker.send("generate", request)
     worker.wait_for(generation, "token")
     stop = worker.result("interrupt", {"target": generation})
     replies = worker.done(generation)
@@ -112,7 +113,8 @@ def test_interrupt_stops_a_long_generation(worker: WorkerDriver, manifest: dict[
 
 def test_generate_checks_its_chat(worker: WorkerDriver) -> None:
     load(worker, "tiny-qwen2", "generator")
-    bad = worker.error("generate", {"model": "tiny-qwen2", "messages": [{"role": "user"}], "max_new_tokens": 4})
+    no_content = [{"role": "user"}]
+    bad = worker.error("generate", {"model": "tiny-qwen2", "messages": no_content, "max_new_tokens": 4})
     assert bad["code"] == "bad-request" and "messages[0]" in bad["message"]
     zero = worker.error("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 0})
     assert zero["code"] == "bad-request" and "max_new_tokens" in zero["message"]
@@ -130,6 +132,17 @@ def test_unload_disposes_the_model(worker: WorkerDriver) -> None:
     assert load(worker, "tiny-embedder", "embedder")[-1]["payload"].get("cached") is None
 
 
+def test_unload_stops_the_generations_of_the_model_first(worker: WorkerDriver) -> None:
+    load(worker, "tiny-qwen2", "generator")
+    request = {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 1500}
+    generation = worker.send("generate", request)
+    worker.wait_for(generation, "token")
+    assert worker.result("unload", {"model": "tiny-qwen2"}) == {"unloaded": True}
+    result = worker.done(generation)[-1]
+    assert result["type"] == "result", result.get("message")
+    assert result["payload"]["interrupted"] is True and result["payload"]["tokens"] < 150
+
+
 def test_a_missing_model_file_is_not_found(
     browser: Browser, variant_url: Callable[[Callable[[Path], None]], str], manifest: dict[str, Any]
 ) -> None:
@@ -140,8 +153,10 @@ def test_a_missing_model_file_is_not_found(
         assert error["code"] == "not-found"
         assert f"{url}/models/tiny-embedder/{onnx}" in error["message"]
         # The failed load left nothing behind: the model is not loaded, and a retry fails the same way.
-        assert worker.error("embed", {"model": "tiny-embedder", "texts": ["a"], "prefix": ""})["code"] == "not-loaded"
-        assert worker.error("load", {"model": "tiny-embedder", "role": "embedder", "force_webgpu": False})["code"] == "not-found"
+        embed = worker.error("embed", {"model": "tiny-embedder", "texts": ["a"], "prefix": ""})
+        assert embed["code"] == "not-loaded"
+        again = worker.error("load", {"model": "tiny-embedder", "role": "embedder", "force_webgpu": False})
+        assert again["code"] == "not-found"
 
 
 def test_all_traffic_stays_on_the_test_server(worker: WorkerDriver) -> None:

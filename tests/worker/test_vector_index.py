@@ -30,7 +30,8 @@ def top_k(rows: list[list[float]], query: list[float], k: int, only: list[int]) 
 
 
 def test_search_returns_the_best_rows_first(worker: WorkerDriver, vectors: dict[str, Any]) -> None:
-    assert worker.result("index", index_request(vectors)) == {"count": vectors["count"], "dim": vectors["dim"]}
+    loaded = worker.result("index", index_request(vectors))
+    assert loaded == {"count": vectors["count"], "dim": vectors["dim"]}
     rng = random.Random(5)
     for _ in range(3):
         query = vectors["rows"][rng.randrange(vectors["count"])]
