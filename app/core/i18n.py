@@ -69,9 +69,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reason_no-webgpu-api": "this browser has no WebGPU",
         "reason_no-webgpu-build": "this model has no WebGPU build",
         "reason_webgpu-load-failed": "WebGPU failed, fell back to WASM",
-        "reason_webgpu": "WebGPU adapter in use",
+        "reason_adapter": "WebGPU adapter in use",
+        "reason_no-shader-f16": "this adapter lacks shader-f16 and the model has no other WebGPU build",
         "reason_forced": "WebGPU forced by the settings",
-        "reason_disabled": "WebGPU turned off in the settings",
     },
     "ru": {
         "app_tagline": "Учебные тропы с наставником, который работает на вашем устройстве",
@@ -130,9 +130,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reason_no-webgpu-api": "в этом браузере нет WebGPU",
         "reason_no-webgpu-build": "для этой модели нет сборки под WebGPU",
         "reason_webgpu-load-failed": "WebGPU не сработал, переключились на WASM",
-        "reason_webgpu": "используется адаптер WebGPU",
+        "reason_adapter": "используется адаптер WebGPU",
+        "reason_no-shader-f16": "у адаптера нет shader-f16, а другой сборки под WebGPU у модели нет",
         "reason_forced": "WebGPU включён принудительно в настройках",
-        "reason_disabled": "WebGPU выключен в настройках",
     },
 }
 

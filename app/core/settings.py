@@ -1,8 +1,7 @@
 """The app's settings, read from the page address and saved preferences.
 
-``?tutor=<model id>`` picks the generator (tests use the tiny ones), ``?webgpu=force``
-makes the worker use a WebGPU adapter even when it is a slow software fallback, and
-``?webgpu=off`` keeps it on WASM.
+``?tutor=<model id>`` picks the generator (tests use the tiny ones); ``?webgpu=force``
+makes the worker use a WebGPU adapter even when it is a slow software fallback.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 DEFAULT_GENERATOR = "qwen2.5-coder-0.5b-instruct"
-WEBGPU_MODES = ("auto", "force", "off")
+WEBGPU_MODES = ("auto", "force")
 _MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,80}$")
 
 

@@ -11,4 +11,4 @@ def test_query_parameters_pick_model_and_webgpu_mode() -> None:
 def test_bad_values_keep_the_defaults() -> None:
     settings = from_query("?tutor=../../etc&webgpu=maybe")
     assert settings.generator == DEFAULT_GENERATOR and settings.webgpu == "auto"
-    assert from_query("", saved_webgpu="off").webgpu == "off"
+    assert from_query("", saved_webgpu="force").webgpu == "force"
