@@ -111,5 +111,5 @@ self.addEventListener('message', (event) => {
 });
 
 self.addEventListener('messageerror', () => {
-  post({ id: -1, type: 'error', code: 'bad-request', message: 'a request could not be deserialized' });
+  post({ id: -1, type: 'error', ...asErrorFields(badRequest('a request could not be deserialized'), 'request') });
 });

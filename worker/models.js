@@ -159,17 +159,25 @@ function reload(slot, choice) {
  * WASM (reason "webgpu-run-failed: ..."): a WebGPU device can be lost at any time.
  */
 async function runOn(slot, work, { retry = () => true } = {}) {
+  const attempt = async () => {
+    const { instance, pipe } = slot;
+    try {
+      return await work(instance.transformers, pipe);
+    } catch (error) {
+      retire(instance);
+      throw error;
+    }
+  };
   const task = (async () => {
     if (slot.reloading) await slot.reloading;
     if (slot.instance.broken) await reload(slot, { device: slot.device, dtype: slot.dtype, reason: slot.reason });
     try {
-      return await work(slot.instance.transformers, slot.pipe);
+      return await attempt();
     } catch (error) {
-      retire(slot.instance);
       const choice = wasmChoice(slot.entry, `webgpu-run-failed: ${describe(error)}`);
       if (slot.device !== 'webgpu' || !choice || !retry() || slots.get(slot.entry.id) !== slot) throw error;
       await reload(slot, choice);
-      return work(slot.instance.transformers, slot.pipe);
+      return attempt();
     }
   })();
   slot.running.add(task);

@@ -14,16 +14,17 @@ export function threadCount() {
 }
 
 /**
- * One instance of the Transformers.js module: {transformers, broken}.
+ * One instance of the Transformers.js module: {transformers, broken, current}.
  *
  * Why instances: Transformers.js 4.3.2 queues every session creation, and every session
  * run, on one module-level promise chain that never recovers from a rejection
- * (webInitChain / webInferenceChain in src/backends/onnx.js; reported upstream in
- * huggingface/transformers.js#1635). After one failed WebGPU load, every later load,
- * WASM included, would fail with the same error: the ladder would dead-end. So a failure
- * retires the instance, and the next load imports a fresh one under a new URL fragment
- * (a distinct module record; the fragment is not sent, so nothing is downloaded again).
- * Models loaded on a retired instance keep it until they fail too.
+ * (webInitChain / webInferenceChain in src/backends/onnx.js; see the comments on
+ * huggingface/transformers.js#1635). After one failed WebGPU load every later load,
+ * WASM included, would fail with the same error, and the ladder would dead-end. So a
+ * failure retires the instance and the next load imports a fresh one under a new URL
+ * fragment: a distinct module record (with its own ORT Web), while the fragment is not
+ * part of the request, so the cached file answers. Models loaded on a retired instance
+ * keep it until they fail too (tests/worker/test_device.py covers both paths).
  */
 let current = null; // Promise of the instance new loads use
 let instances = 0;
