@@ -21,6 +21,7 @@ from server.auth.providers import build_oauth
 from server.auth.session import CsrfMiddleware
 from server.billing import routes as billing_routes
 from server.billing.gateway import StripeGateway
+from server.concurrency import DatabaseConcurrencyMiddleware
 from server.db import make_engine
 from server.profiles import routes as profile_routes
 from server.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(DatabaseConcurrencyMiddleware, limit=settings.db_pool_size + settings.db_max_overflow)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
