@@ -1,6 +1,7 @@
 # Tropa: two commands from a fresh clone.
 #   make run   install what is missing, build models, content and site, serve on 127.0.0.1:8000
 #   make test  the same set-up plus Chromium, then the whole test suite
+# (No commas inside $(call say,...): make would split the message there.)
 # Every step is a file target, so re-running with nothing changed does no work.
 
 SHELL := /bin/bash
@@ -24,11 +25,11 @@ say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 .PHONY: run test build deps models content site serve lint clean distclean
 
 run: build
-	$(call say,serving on http://127.0.0.1:8000 (SQLite in data/); Ctrl-C stops)
+	$(call say,serving on http://127.0.0.1:8000 with SQLite in data/ - Ctrl-C stops)
 	$(PY) -m server
 
 test: build $(STAMPS)/chromium
-	$(call say,running the test suite (unit, server on SQLite and PostgreSQL, browser))
+	$(call say,running the test suite: unit + server on SQLite and PostgreSQL + browser)
 	$(PY) -m pytest
 
 build: site content
@@ -44,7 +45,7 @@ $(STAMPS)/python: pyproject.toml
 	@touch $@
 
 $(STAMPS)/npm: package.json package-lock.json
-	$(call say,npm packages (Pyodide, PyScript, Transformers.js, ONNX Runtime Web))
+	$(call say,npm packages: Pyodide + PyScript + Transformers.js + ONNX Runtime Web)
 	@mkdir -p $(STAMPS)
 	# onnxruntime-node's install script downloads from a host we cannot reach; we never use it.
 	ONNXRUNTIME_NODE_INSTALL=skip npm ci --ignore-scripts --no-audit --no-fund
@@ -62,19 +63,19 @@ $(STAMPS)/chromium:
 MODEL_SOURCES := models/manifest.toml $(wildcard models/*.py)
 models: $(MODELS)/manifest.json
 $(MODELS)/manifest.json: $(MODEL_SOURCES) $(STAMPS)/python
-	$(call say,models: convert, export and quantize (cached per machine; first run ~10 min))
+	$(call say,models: convert + export + quantize - cached per machine; the first run takes about 8 min)
 	$(PY) -m models.build --out $(MODELS) --cache $(MODEL_CACHE)
 
 CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py)
 content: $(CONTENT_OUT)/library.json
 $(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json
-	$(call say,content: validate, render and embed the course library)
+	$(call say,content: validate + render + embed the course library)
 	$(PY) -m builder.content --out $(CONTENT_OUT)
 
 SITE_SOURCES := pyscript.toml $(shell find app -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard worker/*.js) $(wildcard builder/*.py)
 site: $(DIST)/index.html
 $(DIST)/index.html: $(SITE_SOURCES) $(STAMPS)/python $(STAMPS)/npm
-	$(call say,site: vendor runtimes, bundle the app, write the page)
+	$(call say,site: vendor the runtimes + bundle the app + write the page)
 	$(PY) -m builder.site --out $(DIST)
 
 lint: $(STAMPS)/python
