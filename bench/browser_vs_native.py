@@ -35,13 +35,10 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -193,49 +190,13 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve(dist: Path, data: Path) -> Iterator[str]:
     """``python -m server`` on 127.0.0.1 over ``dist`` with a throwaway SQLite file."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TROPA_") and k != "DATABASE_URL"}
-    env.update(
-        TROPA_HOST="127.0.0.1",
-        TROPA_PORT=str(port),
-        TROPA_DIST_DIR=str(dist),
-        DATABASE_URL=f"sqlite:///{data}/tropa.db",
-    )
-    log_path = data / "server.log"
-    with log_path.open("w") as server_log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start: {log_path.read_text()[-1500:]}")
-            time.sleep(0.2)
+    from server.process import running  # the project is on sys.path only from main()
+
+    with running(dist, f"sqlite:///{data}/tropa.db", data / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class Page:

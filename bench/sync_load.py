@@ -19,9 +19,7 @@ import itertools
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +32,10 @@ import httpx
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+
+from server.process import ServerStartError, running  # noqa: E402
+
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -62,44 +64,6 @@ class Level:
             "p99_ms": round(ordered[min(count - 1, int(count * 0.99))], 1) if ordered else 0.0,
             "error_kinds": self.error_kinds,
         }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(
-    database_url: str, workers: int, dist: Path, port: int, log: Path
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "TROPA_ENVIRONMENT": "development",
-        "TROPA_HOST": "127.0.0.1",
-        "TROPA_PORT": str(port),
-        "TROPA_WORKERS": str(workers),
-        "TROPA_DIST_DIR": str(dist),
-        "TROPA_LOGIN_RATE_LIMIT": "100000",
-        "TROPA_SYNC_RATE_LIMIT": "100000",
-        "PYTHONWARNINGS": "ignore",
-    }
-    with log.open("wb") as sink:  # a file, not a pipe: a full pipe would stall the server
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit(f"server did not start:\n{log.read_text()[-2000:]}")
-        time.sleep(0.2)
 
 
 async def log_in(base_url: str, name: str) -> httpx.AsyncClient:
@@ -189,23 +153,25 @@ def main() -> int:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     database_url = f"{args.postgres}?options={quote(f'-csearch_path={schema}')}"
-    port = free_port()
+    settings = {
+        "TROPA_ENVIRONMENT": "development",
+        "TROPA_WORKERS": str(args.workers),
+        "TROPA_LOGIN_RATE_LIMIT": "100000",
+        "TROPA_SYNC_RATE_LIMIT": "100000",
+        "PYTHONWARNINGS": "ignore",
+    }
     with tempfile.TemporaryDirectory() as dist:
         (Path(dist) / "index.html").write_text("<!doctype html><title>bench</title>")
         log = Path(dist) / "server.log"
-        server = start_server(database_url, args.workers, Path(dist), port, log)
         try:
-            rows = [
-                asyncio.run(run_level(f"http://127.0.0.1:{port}", n, args.seconds, args.max_requests)).row()
-                for n in args.clients
-            ]
+            with running(Path(dist), database_url, log, env=settings) as url:
+                rows = [
+                    asyncio.run(run_level(url, n, args.seconds, args.max_requests)).row()
+                    for n in args.clients
+                ]
+        except ServerStartError as error:
+            raise SystemExit(str(error)) from None
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
             (ROOT / ".cache").mkdir(exist_ok=True)
             (ROOT / ".cache" / "sync_load_server.log").write_text(log.read_text())
             errors = [line for line in log.read_text().splitlines() if "Traceback" in line or " 500 " in line]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from server.process import ServerStartError, running
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -31,48 +29,14 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_dist(dist: Path, data: Path) -> Iterator[str]:
     """Run ``python -m server`` on ``dist`` with a fresh SQLite file in ``data``; yield its URL."""
-    port = free_port()
-    data.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "TROPA_PORT": str(port),
-        "TROPA_DIST_DIR": str(dist),
-        "DATABASE_URL": f"sqlite:///{data}/tropa.db",
-    }
-    log_path = data / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "server"], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"server did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.2)
+    try:
+        with running(dist, f"sqlite:///{data}/tropa.db", data / "server.log") as url:
             yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    except ServerStartError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
