@@ -62,3 +62,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Playwright's sync API leaves its event loop marked as running in the main thread
+    until the session ends, so an ``asyncio.run`` in a later test fails with "cannot be
+    called from a running event loop". Fast tests first is the better order anyway.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -17,10 +17,10 @@ from html import escape, unescape
 
 Cite = Callable[[int], str | None]
 
-_FENCE = re.compile(r"^\s*```\s*([\w+-]*)\s*$")
+_FENCE = re.compile(r"^(\s*)```\s*([\w+-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -68,8 +68,10 @@ def render(markdown: str, cite: Cite | None = None) -> str:
     paragraph: list[str] = []
     items: list[str] = []
     list_tag = ""
+    list_start = 1
     code: list[str] | None = None
     code_lang = ""
+    code_indent = 0
 
     def flush() -> None:
         nonlocal list_tag
@@ -77,23 +79,28 @@ def render(markdown: str, cite: Cite | None = None) -> str:
             html.append(f"<p>{inline(' '.join(paragraph), cite)}</p>")
             paragraph.clear()
         if items:
-            html.append(f"<{list_tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{list_tag}>")
+            # A numbered list interrupted by a code block goes on with its own numbers.
+            start = f' start="{list_start}"' if list_tag == "ol" and list_start != 1 else ""
+            html.append(f"<{list_tag}{start}>" + "".join(f"<li>{i}</li>" for i in items)
+                        + f"</{list_tag}>")
             items.clear()
             list_tag = ""
 
     for line in markdown.splitlines():
         fence = _FENCE.match(line)
         if code is not None:
-            if fence and not fence.group(1):
+            if fence and not fence.group(2):
                 attr = f' class="language-{escape(code_lang)}"' if code_lang else ""
                 html.append(f"<pre><code{attr}>{escape(chr(10).join(code), quote=False)}</code></pre>")
                 code = None
             else:
-                code.append(line)
+                # A fence indented under a list item: drop that indentation from its lines.
+                prefix = line[:code_indent]
+                code.append(line[code_indent:] if not prefix.strip() else line)
             continue
         if fence:
             flush()
-            code, code_lang = [], fence.group(1)
+            code, code_lang, code_indent = [], fence.group(2), len(fence.group(1))
             continue
         if not line.strip():
             flush()
@@ -109,10 +116,11 @@ def render(markdown: str, cite: Cite | None = None) -> str:
             tag = "ul" if bullet else "ol"
             if paragraph or (list_tag and list_tag != tag):
                 flush()
+            if not items and numbered:
+                list_start = int(numbered.group(1))
             list_tag = tag
-            match = bullet or numbered
-            assert match is not None  # for the type checker: one of them matched
-            items.append(inline(match.group(1), cite))
+            text = bullet.group(1) if bullet else numbered.group(2) if numbered else ""
+            items.append(inline(text, cite))
         elif items and line.startswith((" ", "\t")):
             items[-1] += " " + inline(line.strip(), cite)
         else:

@@ -42,6 +42,16 @@ HINT_FIRST = {
     ),
 }
 
+# The last lines of the user turn: small models follow an instruction best when it comes
+# right after the material, just before they start writing.
+SOURCES_LABEL = {"en": "Sources:", "ru": "Источники:"}
+QUESTION_LABEL = {"en": "Question:", "ru": "Вопрос:"}
+ANSWER_CUE = {
+    "en": "Answer the question in English, in your own words, citing sources as [1].",
+    "ru": "Ответь на вопрос по-русски, своими словами, не переписывая источники, "
+    "и ссылайся на них как [1].",
+}
+
 SOLUTION_OK = {
     "en": "The learner already had a hint and asks again: now show the full solution, explained.",
     "ru": "Ученик уже получил подсказку и просит снова: теперь покажи полное решение с объяснением.",
@@ -80,12 +90,18 @@ def trim_words(text: str, max_tokens: int) -> str:
 
 
 def sources_block(hits: Sequence[Hit], budget: int) -> str:
-    """Numbered passages, each trimmed so that together they fit ``budget`` tokens."""
+    """Numbered passages trimmed to fit ``budget`` tokens together.
+
+    The best passage gets half the budget (it most often holds the answer, and a small
+    model fills a cut-off explanation from its own, less reliable, memory); the others
+    share the rest.
+    """
     if not hits:
         return ""
-    share = budget // len(hits)
+    shares = [budget] if len(hits) == 1 else [budget // 2] + [
+        budget // 2 // (len(hits) - 1)] * (len(hits) - 1)
     lines = []
-    for number, hit in enumerate(hits, start=1):
+    for number, (hit, share) in enumerate(zip(hits, shares, strict=True), start=1):
         body = " ".join(hit.passage.text.split())
         lines.append(f"[{number}] {hit.passage.title}: {trim_words(body, share)}")
     return "\n".join(lines)
@@ -121,9 +137,11 @@ def build_messages(
             {"role": "user", "content": trim_words(last.question, 60)},
             {"role": "assistant", "content": answer},
         ]
+    used += estimate_tokens(ANSWER_CUE[lang]) + 8
     sources = sources_block(hits, max(budget - used, 40 * len(hits)))
-    content = f"{sources}\n\n{question}" if sources else question
-    messages.append({"role": "user", "content": content})
+    parts = [f"{SOURCES_LABEL[lang]}\n{sources}"] if sources else []
+    parts += [f"{QUESTION_LABEL[lang]} {question}", ANSWER_CUE[lang]]
+    messages.append({"role": "user", "content": "\n\n".join(parts)})
     return messages
 
 

@@ -61,8 +61,13 @@ def rank(
     per_topic: int = 1,
     min_score: float = 0.0,
     language_margin: float = 0.03,
+    relative_floor: float = 0.03,
 ) -> list[Hit]:
     """Best ``k`` hits, at most ``per_topic`` per topic, preferring the learner's language.
+
+    Hits scoring more than ``relative_floor`` below the best one are dropped: e5's
+    cosines sit in a narrow band, so a passage far behind the best is off topic even
+    when its absolute score looks high.
 
     A passage in ``lang`` beats a better-scoring passage of the same topic in another
     language when it is within ``language_margin`` of it: a Russian learner reading the
@@ -72,6 +77,8 @@ def rank(
         (Hit(passages[row], score) for row, score in hits if 0 <= row < len(passages)),
         key=lambda hit: -hit.score,
     )
+    if ordered:
+        min_score = max(min_score, ordered[0].score - relative_floor)
     by_topic: dict[str, list[Hit]] = {}
     for hit in ordered:
         if hit.score >= min_score:

@@ -24,7 +24,7 @@ from app.core.router import INTENTS, IntentRouter, prototype_texts
 from app.core.settings import Settings
 from app.ports import Api, Inference
 
-MAX_NEW_TOKENS = 200
+MAX_NEW_TOKENS = 256
 SEARCH_K = 12
 
 
@@ -180,7 +180,7 @@ class Tutor:
             messages = self._plan_messages(exchange, roadmap)
         else:
             found = await self.inference.search(vector, SEARCH_K, rows_in_scope(self.passages, roadmap))
-            exchange.hits = rank(found, self.passages, exchange.lang, k=3)
+            exchange.hits = rank(found, self.passages, exchange.lang, k=3, per_topic=2)
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
                                       intent=exchange.intent, history=previous)
         exchange.status = "waiting"

@@ -31,3 +31,9 @@ def test_citations_become_links_only_when_known() -> None:
 
 def test_an_unfinished_stream_renders_its_open_code_block() -> None:
     assert render("Try:\n```\nx = 1") == "<p>Try:</p><pre><code>x = 1</code></pre>"
+
+
+def test_numbered_steps_split_by_code_keep_their_numbers() -> None:
+    html = render("1. Create it:\n   ```bash\n   python -m venv .venv\n   ```\n2. Activate it.")
+    assert html == ('<ol><li>Create it:</li></ol><pre><code class="language-bash">'
+                    'python -m venv .venv</code></pre><ol start="2"><li>Activate it.</li></ol>')

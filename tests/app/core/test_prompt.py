@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from app.core.prompt import (
+    ANSWER_CUE,
     HINT_FIRST,
     SOLUTION_OK,
     SYSTEM,
@@ -18,9 +19,9 @@ HITS = [Hit(Passage(i, f"t{i}", "en", "py", f"Title {i}", LONG), 0.9 - i / 10) f
 def test_sources_are_numbered_and_the_prompt_fits_the_budget() -> None:
     messages = build_messages("What is a loop?", HITS, "en", budget=600)
     user = messages[-1]["content"]
-    assert user.startswith("[1] Title 0: word0 word1")
+    assert user.startswith("Sources:\n[1] Title 0: word0 word1")
     assert "\n[2] Title 1:" in user and "\n[3] Title 2:" in user
-    assert user.endswith("What is a loop?")
+    assert user.endswith("Question: What is a loop?\n\n" + ANSWER_CUE["en"])
     total = sum(estimate_tokens(m["content"]) for m in messages)
     assert total <= 600 + 20
 

@@ -11,8 +11,10 @@ PASSAGES = [p(0, "a"), p(1, "a", "ru"), p(2, "b"), p(3, "c", roadmap="sql"), p(4
 
 
 def test_one_passage_per_topic_best_first() -> None:
-    hits = rank([(4, 0.70), (0, 0.90), (2, 0.80), (3, 0.75)], PASSAGES, "en", k=3)
-    assert [(h.passage.row, h.score) for h in hits] == [(0, 0.90), (2, 0.80), (3, 0.75)]
+    hits = rank([(4, 0.89), (0, 0.90), (2, 0.88), (3, 0.87)], PASSAGES, "en", k=3)
+    assert [(h.passage.row, h.score) for h in hits] == [(0, 0.90), (2, 0.88), (3, 0.87)]
+    two_each = rank([(4, 0.89), (0, 0.90), (2, 0.88)], PASSAGES, "en", k=3, per_topic=2)
+    assert [h.passage.row for h in two_each] == [0, 4, 2]
 
 
 def test_learners_language_wins_within_the_margin() -> None:
@@ -24,6 +26,8 @@ def test_learners_language_wins_within_the_margin() -> None:
 
 def test_rows_outside_the_library_and_weak_hits_are_dropped() -> None:
     assert rank([(99, 0.9), (2, 0.1)], PASSAGES, "en", min_score=0.2) == []
+    far_behind = rank([(0, 0.88), (2, 0.86), (3, 0.84)], PASSAGES, "en", k=3)
+    assert [h.passage.row for h in far_behind] == [0, 2]
 
 
 def test_scope_restricts_to_the_roadmap_in_all_languages() -> None:
