@@ -123,9 +123,13 @@ def build_messages(
     """
     lang = lang if lang in SYSTEM else "en"
     system = SYSTEM[lang]
+    cue = ANSWER_CUE[lang]
     if intent == "solve":
+        # Said last, where a small model heeds it most, and in the system prompt too.
         had_hint = bool(history) and history[-1].intent == "solve"
-        system += " " + (SOLUTION_OK[lang] if had_hint else HINT_FIRST[lang])
+        policy = SOLUTION_OK[lang] if had_hint else HINT_FIRST[lang]
+        system += " " + policy
+        cue = policy
     question = trim_words(question.strip(), 120)
     used = estimate_tokens(system) + estimate_tokens(question) + 16
     messages = [{"role": "system", "content": system}]
@@ -137,10 +141,10 @@ def build_messages(
             {"role": "user", "content": trim_words(last.question, 60)},
             {"role": "assistant", "content": answer},
         ]
-    used += estimate_tokens(ANSWER_CUE[lang]) + 8
+    used += estimate_tokens(cue) + 8
     sources = sources_block(hits, max(budget - used, 40 * len(hits)))
     parts = [f"{SOURCES_LABEL[lang]}\n{sources}"] if sources else []
-    parts += [f"{QUESTION_LABEL[lang]} {question}", ANSWER_CUE[lang]]
+    parts += [f"{QUESTION_LABEL[lang]} {question}", cue]
     messages.append({"role": "user", "content": "\n\n".join(parts)})
     return messages
 

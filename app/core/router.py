@@ -65,11 +65,13 @@ class IntentRouter:
             raise ValueError(f"no prototype vectors for intent(s): {', '.join(missing)}")
         self.centroids = {i: centroid(prototype_vectors[i]) for i in INTENTS}
 
-    def route(self, message_vector: Sequence[float], margin: float = 0.02) -> Decision:
+    def route(self, message_vector: Sequence[float], margin: float = 0.005) -> Decision:
         """Nearest intent; another intent must beat ``explain`` by ``margin`` to win.
 
         Explaining from the library is the safe default: a misrouted question still gets
-        retrieved passages, while a misrouted plan or hint would not.
+        retrieved passages, while a misrouted plan or hint would not. e5's cosines sit in a
+        narrow band: measured here, "give me the answer to this exercise" scored solve
+        0.871 vs explain 0.861, and plain questions had solve 0.015–0.03 below explain.
         """
         scores = {intent: dot(message_vector, c) for intent, c in self.centroids.items()}
         best = max(scores, key=lambda intent: scores[intent])

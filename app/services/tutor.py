@@ -172,7 +172,10 @@ class Tutor:
 
     async def _answer(self, exchange: Exchange, scope: Scope, previous: list[Turn]) -> None:
         await self.start()
-        vector = (await self.inference.embed(self.embedder.id, [exchange.question], "query: "))[0]
+        # A follow-up ("and while loops?", "show me the solution") carries little content
+        # of its own: retrieve with the previous question of this conversation too.
+        query = f"{exchange.question} {previous[-1].question}" if previous else exchange.question
+        vector = (await self.inference.embed(self.embedder.id, [query], "query: "))[0]
         if self.router is not None:
             exchange.intent = self.router.route(vector).intent
         roadmap = scope.roadmap
