@@ -60,6 +60,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "passages_only": "The language model cannot run on this device, so here are the "
         "passages from the library that answer your question.",
         "hint_badge": "hint first",
+        "hint_lead": "Try it yourself first. Hint: the idea you need is in",
+        "show_solution": "Still stuck? Show the full answer",
         "model_idle": "{model}: not loaded yet",
         "model_loading": "{model}: loading {percent}% of {size}",
         "model_ready": "{model} on {device} · {dtype}",
@@ -122,6 +124,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "passages_only": "Языковая модель не может работать на этом устройстве, поэтому вот "
         "отрывки из библиотеки, которые отвечают на ваш вопрос.",
         "hint_badge": "сначала подсказка",
+        "hint_lead": "Сначала попробуйте сами. Подсказка: нужная идея есть в",
+        "show_solution": "Не получается? Показать полный ответ",
         "model_idle": "{model}: ещё не загружена",
         "model_loading": "{model}: загружено {percent}% из {size}",
         "model_ready": "{model} на {device} · {dtype}",

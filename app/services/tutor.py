@@ -54,6 +54,9 @@ class Exchange:
     text: str = ""
     answer: Answer | None = None
     error: str = ""
+    # An exercise request met for the first time: the UI shows a hint and keeps the
+    # model's full answer folded until the learner opens it.
+    hint_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ class Tutor:
         vector = (await self.inference.embed(self.embedder.id, [query], "query: "))[0]
         if self.router is not None:
             exchange.intent = self.router.route(vector).intent
+        exchange.hint_first = exchange.intent == "solve" and not (
+            previous and previous[-1].intent == "solve")
         roadmap = scope.roadmap
         if exchange.intent == "plan":
             messages = self._plan_messages(exchange, roadmap)

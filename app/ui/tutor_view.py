@@ -66,7 +66,15 @@ def exchange_view(exchange: Exchange, lang: str) -> Markup:
     if exchange.status == "passages":
         body.append(h("p", {"class": "notice"}, t(lang, "passages_only")))
     if exchange.text:
-        body.append(h("div", {"class": "answer-text"}, Markup(render(exchange.text, links.get))))
+        answer = h("div", {"class": "answer-text"}, Markup(render(exchange.text, links.get)))
+        if exchange.hint_first:
+            # Hint before solution, whatever the model wrote: its answer stays folded.
+            sources = [[", " if i else "", h("a", {"href": links[n]}, hit.passage.title)]
+                       for i, (n, hit) in enumerate(enumerate(exchange.hits, start=1))]
+            body.append(h("p", {"class": "hint"}, t(lang, "hint_lead"), " ", sources, "."))
+            answer = h("details", {"class": "solution"},
+                       h("summary", None, t(lang, "show_solution")), answer)
+        body.append(answer)
     if exchange.status == "stopped":
         body.append(h("p", {"class": "pending"}, t(lang, "stopped")))
     if exchange.status == "failed":

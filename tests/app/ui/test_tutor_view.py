@@ -1,0 +1,55 @@
+"""The tutor panel rendered under CPython from a Tutor driven by honest fakes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.services.tutor import Exchange, ModelState, Scope
+from app.ui import tutor_view
+from tests.app.services.test_tutor import make_tutor
+
+
+def test_loading_ready_and_failed_models_say_what_they_are_doing() -> None:
+    loading = ModelState("qwen", phase="loading", loaded=250_000_000, total=500_000_000)
+    assert "qwen: loading 50% of 500 MB" in tutor_view.model_line(loading, "en")
+    assert '<progress max="500000000" value="250000000">' in tutor_view.model_line(loading, "en")
+    ready = ModelState("qwen", phase="ready", device="wasm", dtype="q8", reason="fallback-adapter")
+    line = tutor_view.model_line(ready, "ru")
+    assert "qwen на WASM · q8" in line and "программный адаптер" in line
+    assert 'data-device="wasm"' in line
+    failed = ModelState("qwen", phase="failed", error="<b>404</b> onnx/model.onnx")
+    assert "&lt;b&gt;404&lt;/b&gt;" in tutor_view.model_line(failed, "en")
+    odd = ModelState("qwen", phase="ready", device="webgpu", dtype="q4", reason="webgpu-load-failed: x")
+    assert "WebGPU failed, fell back to WASM" in tutor_view.model_line(odd, "en")
+
+
+def test_answer_with_citations_and_escaped_model_output() -> None:
+    tutor, _, _ = make_tutor(reply="Use venv [1]. <script>alert(1)</script>")
+    exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))
+    html = tutor_view.panel(tutor, [exchange], "en", None)
+    assert '<a class="cite" href="#/topic/py.a">[1]</a>' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'class="source" href="#/topic/py.a" data-topic="py.a"' in html
+    assert 'data-status="done"' in html
+    assert '<button type="submit" class="ask">' in html  # not busy: Ask enabled
+    assert 'class="stop" data-action="stop" disabled' in html
+
+
+def test_exercise_answers_stay_folded_behind_a_hint() -> None:
+    tutor, _, _ = make_tutor(reply="The solution is: print(1)")
+    exchange = asyncio.run(tutor.ask("Solve this exercise for me: write the code that solves "
+                                     "the task, just give me the answer", Scope(), "en"))
+    assert exchange.hint_first
+    html = tutor_view.exchange_view(exchange, "en")
+    assert "Try it yourself first. Hint: the idea you need is in" in html
+    assert '<details class="solution"><summary>Still stuck? Show the full answer</summary>' in html
+
+
+def test_waiting_and_passages_only_states() -> None:
+    waiting = Exchange("q", "en", status="waiting")
+    assert "Waiting for the language model to load" in tutor_view.exchange_view(waiting, "en")
+    tutor, _, _ = make_tutor(fail_load={"gen-x": "no"})
+    exchange = asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), "ru"))
+    html = tutor_view.exchange_view(exchange, "ru")
+    assert "Языковая модель не может работать на этом устройстве" in html
+    assert '<details class="passages" open>' in html
