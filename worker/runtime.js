@@ -57,8 +57,10 @@ async function importRuntime(url) {
   env.allowRemoteModels = false; // never the Hugging Face Hub: no learner data leaves, no CDN
   env.allowLocalModels = true; // defaults to false in browsers
   env.localModelPath = paths.models;
-  // Our service worker caches model files; Transformers.js's own Cache Storage copy
-  // would store every file twice.
+  // Model files are to be cached by our service worker (the offline work, sw/), in
+  // chunks: Transformers.js's own Cache Storage copy would store every file twice, and
+  // entries of 300 MB and more fail off the record (ARCHITECTURE.md). Until then the
+  // browser's HTTP cache revalidates them (ETag, 304).
   env.useBrowserCache = false;
   env.useWasmCache = false;
   env.backends.onnx.wasm.wasmPaths = paths.onnx_wasm;
