@@ -193,7 +193,7 @@ def link_or_copy(source: str, target: str) -> None:
 @contextmanager
 def serve(dist: Path, data: Path) -> Iterator[str]:
     """``python -m server`` on 127.0.0.1 over ``dist`` with a throwaway SQLite file."""
-    from server.process import running  # the project is on sys.path only from main()
+    from tests.support.server_process import running  # the project is on sys.path only from main()
 
     with running(dist, f"sqlite:///{data}/tropa.db", data / "server.log") as url:
         yield url

@@ -8,8 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.models import Identity, Profile, User
 from server.profiles.schemas import ProfileCreate
+from server.tables import Identity, Profile, User
 
 
 @dataclass(frozen=True)

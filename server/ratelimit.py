@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from server.auth.session import USER_KEY
 from server.db import SessionDep
-from server.models import RateLimitWindow
 from server.settings import Settings
+from server.tables import RateLimitWindow
 
 
 def hit(db: Session, key: str, limit: int, window_s: int, now: float | None = None) -> None:

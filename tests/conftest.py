@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server.process import ServerStartError, running
+from tests.support.server_process import ServerStartError, running
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"

@@ -16,7 +16,7 @@ from fastapi import Depends, HTTPException, Request, status
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.db import SessionDep
-from server.models import User
+from server.tables import User
 
 USER_KEY = "uid"
 CSRF_KEY = "csrf"

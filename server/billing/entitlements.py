@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.models import Subscription, SyncDevice
+from server.tables import Subscription, SyncDevice
 
 PRO_STATUSES = ("active", "trialing")
 Plan = Literal["free", "pro"]

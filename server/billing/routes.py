@@ -15,8 +15,8 @@ from server.billing.entitlements import Plan, entitlements_for
 from server.billing.gateway import BillingUnavailable, StripeGateway
 from server.billing.service import customer_for, handle_event
 from server.db import SessionDep
-from server.models import BillingCustomer
 from server.settings import Settings
+from server.tables import BillingCustomer
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["billing"])

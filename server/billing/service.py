@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.billing.gateway import BillingUnavailable, StripeGateway
-from server.models import BillingCustomer, StripeEvent, Subscription
+from server.tables import BillingCustomer, StripeEvent, Subscription
 
 log = logging.getLogger(__name__)
 Outcome = Literal["applied", "duplicate", "ignored"]

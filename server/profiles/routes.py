@@ -10,8 +10,8 @@ from server.auth.session import CurrentUser, log_out
 from server.billing.gateway import BillingUnavailable
 from server.billing.service import forget_customer
 from server.db import SessionDep
-from server.models import Profile
 from server.profiles.schemas import ProfilePublic, ProfileUpdate
+from server.tables import Profile
 
 router = APIRouter(prefix="/api/me", tags=["profile"])
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
-from server.models import AppliedChange, SyncField, User
 from server.sync.schemas import Change, FieldChange, PullResult, PushResult
+from server.tables import AppliedChange, SyncField, User
 
 FieldKey = tuple[str, str, str]
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from server.models import Base
+from server.tables import Base
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from server.app import create_app
-from server.models import BillingCustomer, StripeEvent, Subscription
+from server.tables import BillingCustomer, StripeEvent, Subscription
 from tests.server.support.app import dev_login, make_settings
 from tests.server.support.live import free_port, serve
 from tests.server.support.stripe_peer import (

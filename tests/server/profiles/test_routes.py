@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from server.models import AppliedChange, Identity, Profile, SyncDevice, SyncField, User
+from server.tables import AppliedChange, Identity, Profile, SyncDevice, SyncField, User
 from tests.server.support.app import dev_login
 
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from server.db import migrate
-from server.models import Base
+from server.tables import Base
 
 POSTGRES_URL = os.environ.get("TROPA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATABASES = [
