@@ -11,7 +11,10 @@ Typical use::
     sync.record("topic_progress", "python.loops", {"status": "done"})   # works offline
     await sync.sync()                                                   # push, then pull
 
-Wire format and merge rule: ``server/sync/schemas.py`` and ``app.core.lww``.
+Wire rules and merge rule: ``contracts.sync`` (the server checks the same rules). An
+edit that breaks them is refused by ``record`` before it enters the outbox; an outbox
+entry the server still refuses (a rule tightened by a server upgrade) is set aside in
+``rejected`` with the server's reason, and the entries behind it go on.
 """
 
 from __future__ import annotations
@@ -25,13 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from app.core.errors import TropaError
-from app.core.hlc import HybridClock, Timestamp
-from app.core.lww import Replica, Write
+from contracts import sync as rules
+from contracts.sync import HybridClock, Replica, SyncRuleError, Timestamp, Write
 
 PUSH_PATH = "/api/sync/push"
 PULL_PATH = "/api/sync/changes"
 SESSION_PATH = "/api/session"
-KINDS = frozenset({"topic_progress", "review_card", "note", "roadmap"})
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -79,10 +81,11 @@ class SyncError(TropaError):
 class SyncRejected(SyncError):
     """The server refused the request (not logged in, plan limit, invalid change)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, body: Any = None) -> None:
         super().__init__(f"Sync refused (HTTP {status}): {detail}")
         self.status = status
         self.detail = detail
+        self.body = body
 
 
 class SyncUnavailable(SyncError):
@@ -137,7 +140,7 @@ class SyncClient:
         wall_ms: Callable[[], int] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         backoff: Backoff | None = None,
-        batch_size: int = 100,
+        batch_size: int = rules.MAX_BATCH,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
         self.transport = transport
@@ -152,6 +155,8 @@ class SyncClient:
         last = Timestamp.parse(saved["clock"]) if saved.get("clock") else Timestamp(0, 0)
         self.clock = HybridClock(wall_ms, last) if wall_ms else HybridClock(last=last)
         self.outbox: list[dict[str, Any]] = list(saved.get("outbox", []))
+        # Entries the server refused, each {"change": ..., "status": int, "reason": str}.
+        self.rejected: list[dict[str, Any]] = list(saved.get("rejected", []))
         self.cursor: int = int(saved.get("cursor", 0))
         self.replica = Replica(
             {(k[0], k[1], k[2]): Write(*w) for k, w in saved.get("replica", [])}
@@ -160,18 +165,24 @@ class SyncClient:
     # -- local edits -------------------------------------------------------------------
 
     def record(self, kind: str, entity_id: str, fields: Mapping[str, Any]) -> str:
-        """Apply an edit locally and queue it for the server; returns the change id."""
-        if kind not in KINDS:
-            raise SyncError(f"Unknown kind {kind!r}. Should be one of: {', '.join(sorted(KINDS))}")
+        """Apply an edit locally and queue it for the server; returns the change id.
+
+        Raises SyncError naming the broken rule when the server would refuse the edit;
+        nothing is applied or queued then."""
+        if kind not in rules.KINDS:
+            raise SyncError(f"Unknown kind {kind!r}. Should be one of: {', '.join(sorted(rules.KINDS))}")
         if not fields:
             raise SyncError("An edit needs at least one field")
         stamp = self.clock.now().encode()
         change_id = self.new_id()
+        change = {"id": change_id, "kind": kind, "entity_id": entity_id, "hlc": stamp, "fields": dict(fields)}
+        try:
+            rules.check_change(change)
+        except SyncRuleError as error:
+            raise SyncError(f"Edit of {kind} {entity_id!r:.80} refused: {error}") from None
         for name, value in fields.items():
             self.replica.apply((kind, entity_id, name), Write(value, stamp, self.device_id))
-        self.outbox.append(
-            {"id": change_id, "kind": kind, "entity_id": entity_id, "hlc": stamp, "fields": dict(fields)}
-        )
+        self.outbox.append(change)
         self._save()
         return change_id
 
@@ -190,11 +201,20 @@ class SyncClient:
         return report, await self.pull()
 
     async def push(self) -> PushReport:
-        """Send the outbox in batches; each acknowledged batch leaves the outbox."""
+        """Send the outbox in batches; each acknowledged batch leaves the outbox. A change
+        the server refuses as invalid (422) is set aside with its reason."""
         report = PushReport()
+        limit = self.batch_size
         while self.outbox:
-            batch = self.outbox[: self.batch_size]
-            body = await self._call("POST", PUSH_PATH, body={"device_id": self.device_id, "changes": batch})
+            batch = rules.batches(self.outbox[:limit])[0]
+            try:
+                body = await self._call("POST", PUSH_PATH, body={"device_id": self.device_id, "changes": batch})
+            except SyncRejected as error:
+                if error.status != 422:
+                    raise
+                if not self._set_aside(batch, error):
+                    limit = max(1, len(batch) // 2)  # unnamed: halve until it is found
+                continue
             acknowledged = set(body["applied"]) | set(body["duplicates"])
             report.applied += len(body["applied"])
             report.duplicates += len(body["duplicates"])
@@ -203,6 +223,21 @@ class SyncClient:
             if not acknowledged & {c["id"] for c in batch}:
                 raise SyncError("The server acknowledged none of the batch it was sent")
         return report
+
+    def _set_aside(self, batch: list[dict[str, Any]], error: SyncRejected) -> bool:
+        """Move the changes of ``batch`` that the server named as invalid out of the
+        outbox (a batch of one is named by its refusal); False when none was named."""
+        named = _invalid_indexes(error.body, len(batch))
+        if not named and len(batch) == 1:
+            named = {0}
+        if not named:
+            return False
+        bad_ids = {batch[i]["id"] for i in named}
+        for i in sorted(named):
+            self.rejected.append({"change": batch[i], "status": error.status, "reason": error.detail})
+        self.outbox = [c for c in self.outbox if c["id"] not in bad_ids]
+        self._save()
+        return True
 
     async def pull(self) -> int:
         """Fetch every field changed since the cursor and merge it into the replica."""
@@ -238,7 +273,7 @@ class SyncClient:
                     self._csrf, csrf_refreshed = None, True  # the session was renewed
                     continue
                 if reply.status not in RETRYABLE_STATUSES:
-                    raise SyncRejected(reply.status, _detail(reply))
+                    raise SyncRejected(reply.status, _detail(reply), reply.body)
                 retry_after = reply.headers.get("retry-after")
             if attempt + 1 < self.backoff.attempts:
                 await self.sleep(self.backoff.delay(attempt, retry_after))
@@ -261,15 +296,37 @@ class SyncClient:
                 "clock": self.clock.last.encode(),
                 "cursor": self.cursor,
                 "outbox": self.outbox,
+                "rejected": self.rejected,
                 "replica": [[list(k), [w.value, w.hlc, w.device_id]] for k, w in self.replica.writes.items()],
             }
         )
 
 
 def _detail(reply: Reply) -> str:
-    if isinstance(reply.body, dict) and isinstance(reply.body.get("detail"), str):
-        return str(reply.body["detail"])
+    """The server's reason: its ``detail`` text, or the first validation message."""
+    if isinstance(reply.body, dict):
+        detail = reply.body.get("detail")
+        if isinstance(detail, str):
+            return detail
+        if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+            first = detail[0]
+            where = ".".join(str(part) for part in first.get("loc", []))
+            return f"{where}: {first.get('msg', '')}".strip(": ")
     return str(reply.body)[:200]
+
+
+def _invalid_indexes(body: Any, size: int) -> set[int]:
+    """Indexes into the pushed ``changes`` that a 422 reply's validation errors name
+    (FastAPI's ``loc`` is ``["body", "changes", index, ...]``)."""
+    found: set[int] = set()
+    detail = body.get("detail") if isinstance(body, dict) else None
+    for item in detail if isinstance(detail, list) else []:
+        loc = item.get("loc") if isinstance(item, dict) else None
+        if isinstance(loc, list) and len(loc) > 2 and loc[:2] == ["body", "changes"]:
+            index = loc[2]
+            if isinstance(index, int) and 0 <= index < size:
+                found.add(index)
+    return found
 
 
 def _deep_copy(state: dict[str, Any]) -> dict[str, Any]:

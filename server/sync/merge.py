@@ -1,12 +1,9 @@
 """Applying a batch of changes: idempotent, and deterministic under concurrent edits.
 
-Merge rule (per field, last writer wins): every change carries the hybrid logical clock
-(HLC) of the device that made it. For each (kind, entity_id, field) the value with the
-greatest ``(hlc, device_id)`` wins, compared as strings (both are fixed-format). The
-device id breaks ties between equal clocks, so every replica that has seen the same
-changes holds the same values, in whatever order they arrived. A change id seen before
-is skipped (counted once); even without that record, re-applying a change is harmless
-because it cannot beat itself.
+The merge rule is ``contracts.sync.wins`` (per field, last writer wins by hybrid
+logical clock, ties to the greater device id), the same function every client applies.
+A change id seen before is skipped (counted once); even without that record,
+re-applying a change is harmless because it cannot beat itself.
 
 Every field that changes gets the next number of the user's sequence (``users.sync_seq``),
 assigned while the user row is locked; a client pulls "changes since seq N".
@@ -17,10 +14,9 @@ from __future__ import annotations
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
+from contracts.sync import FieldKey, wins
 from server.sync.schemas import Change, FieldChange, PullResult, PushResult
 from server.tables import AppliedChange, SyncField, User
-
-FieldKey = tuple[str, str, str]
 
 
 def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> PushResult:
@@ -53,7 +49,7 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
         for name, value in change.fields.items():
             key = (change.kind, change.entity_id, name)
             held = current.get(key)
-            if held is not None and (held.hlc, held.device_id) >= (change.hlc, device_id):
+            if held is not None and not wins(change.hlc, device_id, held.hlc, held.device_id):
                 continue
             if held is None:
                 held = SyncField(user_id=user_id, kind=change.kind, entity_id=change.entity_id, field=name)

@@ -1,24 +1,22 @@
-"""Wire format of progress sync. See server/sync/merge.py for the merge rule."""
+"""Wire format of progress sync, checked by the rules in ``contracts.sync`` (the same
+rules the client checks before an edit enters its outbox)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from server.validation import check_json
+from contracts import sync as rules
+from contracts.sync import Kind
 
-Kind = Literal["topic_progress", "review_card", "note", "roadmap"]
-DeviceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-ChangeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,128}$")]
-FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,63}$")]
-# Hybrid logical clock: 15-digit wall milliseconds, '-', 6-digit counter; the fixed width
-# makes string order equal clock order.
-Hlc = Annotated[str, StringConstraints(pattern=r"^[0-9]{15}-[0-9]{6}$")]
-MAX_VALUE_BYTES = 65536
-MAX_BATCH = 200
-Value = Annotated[Any, AfterValidator(lambda v: check_json(v, MAX_VALUE_BYTES, "field value"))]
+DeviceId = Annotated[str, StringConstraints(pattern=rules.DEVICE_ID_PATTERN)]
+ChangeId = Annotated[str, StringConstraints(pattern=rules.CHANGE_ID_PATTERN)]
+EntityId = Annotated[str, StringConstraints(pattern=rules.ENTITY_ID_PATTERN)]
+FieldName = Annotated[str, StringConstraints(pattern=rules.FIELD_NAME_PATTERN)]
+Hlc = Annotated[str, StringConstraints(pattern=rules.HLC_PATTERN)]
+MAX_BATCH = rules.MAX_BATCH
+Value = Annotated[Any, AfterValidator(rules.check_value)]
 
 
 class Change(BaseModel):
@@ -30,7 +28,7 @@ class Change(BaseModel):
     kind: Kind
     entity_id: EntityId
     hlc: Hlc
-    fields: dict[FieldName, Value] = Field(min_length=1, max_length=32)
+    fields: dict[FieldName, Value] = Field(min_length=1, max_length=rules.MAX_FIELDS)
 
 
 class PushRequest(BaseModel):

@@ -248,3 +248,62 @@ def test_record_refuses_unknown_kinds() -> None:
     client = device(object(), "laptop")
     with pytest.raises(SyncError, match=r"Unknown kind .diary.\. Should be one of"):
         client.record("diary", "d1", {"text": "x"})
+
+
+def test_record_refuses_what_the_server_would_refuse_before_the_outbox() -> None:
+    client = device(object(), "laptop")
+    cases = [
+        ("topic_progress", "bad id with spaces", {"status": "done"}, "entity id"),
+        ("topic_progress", "t1", {"Status": "done"}, "field name 'Status'"),
+        ("note", "n1", {"text": "x" * 70_000}, "the limit is 65536"),
+        ("note", "n1", {"text": "nul\x00"}, "control character"),
+        ("note", "n1", {f"f{i}": i for i in range(33)}, "1 to 32 fields"),
+    ]
+    for kind, entity, fields, message in cases:
+        with pytest.raises(SyncError, match=message):
+            client.record(kind, entity, fields)
+    assert client.pending == 0 and client.replica.writes == {}
+
+
+def test_an_entry_the_server_refuses_is_set_aside_and_the_rest_arrive(server_url: str) -> None:
+    async def scenario() -> None:
+        store = MemorySyncStore()
+        laptop = device(HttpxTransport(await logged_in(server_url, "ada")), "laptop", store)
+        for i in range(10):
+            laptop.record("topic_progress", f"t{i}", {"status": "done"})
+        # As if the server's rules were tightened after the edit was queued: the first
+        # entry now breaks them (a field name the server refuses).
+        laptop.outbox[0]["fields"] = {"Status!": "done"}
+        report = await laptop.push()
+        assert report.applied == 9 and laptop.pending == 0
+        assert [r["change"]["entity_id"] for r in laptop.rejected] == ["t0"]
+        assert laptop.rejected[0]["status"] == 422 and "fields" in laptop.rejected[0]["reason"]
+        assert device(HttpxTransport(await logged_in(server_url, "ada")), "laptop", store).rejected
+
+        reader = device(HttpxTransport(await logged_in(server_url, "ada")), "phone")
+        await reader.pull()
+        assert [reader.value("topic_progress", f"t{i}", "status") for i in range(10)] == [None] + ["done"] * 9
+
+    asyncio.run(scenario())
+
+
+def test_an_unnamed_refusal_is_found_by_halving(server_url: str) -> None:
+    async def scenario() -> None:
+        inner = HttpxTransport(await logged_in(server_url, "ada"))
+
+        class Unnamed:
+            """Strips the index from 422 replies, as a proxy or an older server might."""
+
+            async def send(self, request: Request) -> Reply:
+                reply = await inner.send(request)
+                return Reply(422, {"detail": "invalid change"}, reply.headers) if reply.status == 422 else reply
+
+        laptop = device(Unnamed(), "laptop")
+        for i in range(6):
+            laptop.record("note", f"n{i}", {"text": str(i)})
+        laptop.outbox[3]["kind"] = "diary"
+        report = await laptop.push()
+        assert report.applied == 5
+        assert [r["change"]["entity_id"] for r in laptop.rejected] == ["n3"]
+
+    asyncio.run(scenario())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 
-from app.core.lww import Replica, Write
+from contracts.sync import Replica, Write
 
 KEY = ("note", "n1", "text")
 

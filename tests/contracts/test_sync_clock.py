@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.hlc import ClockError, HybridClock, Timestamp
+from contracts.sync import (
+    MAX_CLOCK_SKEW_MS,
+    MAX_COUNTER,
+    MAX_WALL_MS,
+    ClockError,
+    HybridClock,
+    Timestamp,
+)
 
 
 class SteppedWall:
@@ -73,3 +80,18 @@ def test_out_of_range_is_refused() -> None:
         Timestamp(1, 10**6)
     with pytest.raises(ClockError, match="wall_ms"):
         Timestamp(-1, 0)
+
+
+def test_a_remote_clock_far_ahead_is_not_adopted() -> None:
+    wall = SteppedWall(1_000_000)
+    clock = HybridClock(wall)
+    clock.receive(Timestamp(1_000_000 + MAX_CLOCK_SKEW_MS, 5))  # within the skew: adopted
+    assert clock.last == Timestamp(1_000_000 + MAX_CLOCK_SKEW_MS, 5)
+    clock.receive(Timestamp(MAX_WALL_MS, MAX_COUNTER))  # a broken device's clock
+    assert clock.last == Timestamp(1_000_000 + MAX_CLOCK_SKEW_MS, 5)
+    assert clock.now() == Timestamp(1_000_000 + MAX_CLOCK_SKEW_MS, 6)  # edits go on
+
+
+def test_a_saved_clock_far_ahead_is_dropped_on_load() -> None:
+    clock = HybridClock(SteppedWall(5_000), last=Timestamp(MAX_WALL_MS, MAX_COUNTER))
+    assert clock.now() == Timestamp(5_000, 0)
