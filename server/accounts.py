@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.profiles.schemas import ProfileCreate
+from server.profiles.schemas import Language, ProfileCreate
 from server.tables import Identity, Profile, User
 
 
@@ -22,7 +22,7 @@ class ProviderIdentity:
     name: str | None
 
 
-def find_or_create_user(db: Session, identity: ProviderIdentity, language: str = "en") -> User:
+def find_or_create_user(db: Session, identity: ProviderIdentity, language: Language = "en") -> User:
     """The user for this provider identity, created with a profile on first login."""
     user = _find(db, identity)
     if user is not None:

@@ -51,13 +51,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(database_url: str) -> None:
-    """Apply every Alembic migration up to head (creating a SQLite file's folder)."""
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Apply the Alembic migrations up to ``revision`` (creating a SQLite file's folder)."""
     _create_sqlite_folder(database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = normalize_database_url(database_url)
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -3,6 +3,7 @@ deleting a user deletes all of their data in one statement."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -26,6 +27,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def new_session_epoch() -> str:
+    """A fresh random value for ``users.session_epoch`` (32 hex digits)."""
+    return secrets.token_hex(16)
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
@@ -39,9 +45,15 @@ def owner_fk() -> Mapped[int]:
 
 class User(Base):
     __tablename__ = "users"
+    # A session cookie names a user id, so an id must never go to a second learner:
+    # without AUTOINCREMENT SQLite hands out the id of the newest deleted row again.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Copied into the session cookie at login and compared on every request; replaced
+    # at logout, so every cookie issued before stops working (server/auth/session.py).
+    session_epoch: Mapped[str] = mapped_column(String(32), default=new_session_epoch)
     # Last sync sequence number handed out for this user; bumped under the row lock.
     sync_seq: Mapped[int] = mapped_column(BigInteger, default=0)
 

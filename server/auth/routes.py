@@ -11,11 +11,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from joserfc.errors import JoseError
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from server.accounts import ProviderIdentity, find_or_create_user
 from server.auth.providers import LoginRefused, id_token_checks, identity_from_token
-from server.auth.session import USER_KEY, csrf_token, log_in, log_out
+from server.auth.session import EPOCH_KEY, USER_KEY, csrf_token, log_in, log_out, session_user
 from server.db import SessionDep
+from server.profiles.schemas import Language
 from server.ratelimit import limit_login
 from server.settings import Settings
 
@@ -42,14 +44,17 @@ class DevLogin(BaseModel):
 
 
 @router.get("/api/session", response_model=SessionInfo)
-def session_info(request: Request) -> SessionInfo:
+def session_info(request: Request, db: SessionDep) -> SessionInfo:
     """Who is logged in, plus the CSRF token to send as ``X-CSRF-Token``."""
     settings: Settings = request.app.state.settings
     oauth: OAuth = request.app.state.oauth
-    user_id = request.session.get(USER_KEY)
+    user = session_user(request, db)
+    if user is None:  # a logged-out, deleted or never-logged-in session: drop what is left
+        request.session.pop(USER_KEY, None)
+        request.session.pop(EPOCH_KEY, None)
     return SessionInfo(
-        authenticated=isinstance(user_id, int),
-        user_id=user_id if isinstance(user_id, int) else None,
+        authenticated=user is not None,
+        user_id=user.id if user is not None else None,
         csrf_token=csrf_token(request),
         providers=sorted(oauth._clients),
         development_login=settings.is_development,
@@ -80,14 +85,16 @@ async def callback(provider: Provider, request: Request, db: SessionDep, _: Logi
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: unusable answer"
         ) from error
-    user = find_or_create_user(db, identity, _language(request))
-    log_in(request, user.id)
+    # Database work is blocking: in a thread, so the event loop keeps serving others.
+    user = await run_in_threadpool(find_or_create_user, db, identity, _language(request))
+    log_in(request, user)
     return RedirectResponse("/", status_code=302)
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(request: Request) -> Response:
-    log_out(request)
+def logout(request: Request, db: SessionDep) -> Response:
+    """End the session, and every other session of the same learner."""
+    log_out(request, db)
     return Response(status_code=204)
 
 
@@ -96,8 +103,8 @@ def dev_login(body: DevLogin, request: Request, db: SessionDep, _: LoginLimit) -
     """Development only: log in as ``name`` without a provider."""
     identity = ProviderIdentity(provider="dev", subject=body.name, email=None, name=body.name)
     user = find_or_create_user(db, identity, _language(request))
-    log_in(request, user.id)
-    return session_info(request)
+    log_in(request, user)
+    return session_info(request, db)
 
 
 def _client(request: Request, provider: str):  # type: ignore[no-untyped-def]
@@ -108,6 +115,6 @@ def _client(request: Request, provider: str):  # type: ignore[no-untyped-def]
     return client
 
 
-def _language(request: Request) -> str:
+def _language(request: Request) -> Language:
     accept = request.headers.get("accept-language", "").lower()
     return "ru" if accept.startswith("ru") else "en"

@@ -1,8 +1,12 @@
 """Who is logged in, and the CSRF token, both kept in the signed session cookie.
 
 The cookie is Starlette's ``SessionMiddleware`` (itsdangerous-signed, HttpOnly,
-SameSite=Lax, Secure outside development). It holds only the user id, the CSRF token
-and transient OAuth state; nothing else about the learner.
+SameSite=Lax, Secure outside development). It holds only the user id, the user's
+session epoch, the CSRF token and transient OAuth state; nothing else about the learner.
+
+A cookie counts only while its epoch equals ``users.session_epoch``. Logging out
+replaces the epoch, so every cookie of that learner stops working, copies included (a
+signed cookie cannot be recalled, only refused); deleting the account deletes the row.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.db import SessionDep
-from server.tables import User
+from server.tables import User, new_session_epoch
 
 USER_KEY = "uid"
+EPOCH_KEY = "epoch"
 CSRF_KEY = "csrf"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -33,20 +40,37 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def log_in(request: Request, user_id: int) -> None:
-    """Start a fresh session for ``user_id`` (new CSRF token, no leftover OAuth state)."""
+def log_in(request: Request, user: User) -> None:
+    """Start a fresh session for ``user`` (new CSRF token, no leftover OAuth state)."""
     request.session.clear()
-    request.session[USER_KEY] = user_id
+    request.session[USER_KEY] = user.id
+    request.session[EPOCH_KEY] = user.session_epoch
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)
 
 
-def log_out(request: Request) -> None:
+def log_out(request: Request, db: Session) -> None:
+    """End this session and every other session of its learner (copied cookies too)."""
+    user = session_user(request, db)
+    if user is not None:
+        db.execute(update(User).where(User.id == user.id).values(session_epoch=new_session_epoch()))
+        db.commit()
     request.session.clear()
 
 
-def current_user(request: Request, db: SessionDep) -> User:
+def session_user(request: Request, db: Session) -> User | None:
+    """The user this session's cookie stands for, or None if it stands for nobody now."""
     user_id = request.session.get(USER_KEY)
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    epoch = request.session.get(EPOCH_KEY)
+    if not (isinstance(user_id, int) and isinstance(epoch, str)):
+        return None
+    user = db.get(User, user_id)
+    if user is None or not hmac.compare_digest(user.session_epoch, epoch):
+        return None
+    return user
+
+
+def current_user(request: Request, db: SessionDep) -> User:
+    user = session_user(request, db)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not logged in")
     return user

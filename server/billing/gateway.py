@@ -90,7 +90,8 @@ class StripeGateway:
         """The event if the Stripe-Signature header is valid for our secret; else raises
         ``stripe.SignatureVerificationError`` or ``ValueError``."""
         event = stripe.Webhook.construct_event(payload, signature, self.webhook_secret)
-        return event.to_dict()
+        verified: dict[str, Any] = event.to_dict()
+        return verified
 
     def plan_of(self, price_id: str | None) -> str:
         for plan, configured in self.prices.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from server.accounts import delete_user
-from server.auth.session import CurrentUser, log_out
+from server.auth.session import CurrentUser
 from server.billing.gateway import BillingUnavailable
 from server.billing.service import forget_customer
 from server.db import SessionDep
@@ -44,7 +44,7 @@ def delete_account(request: Request, user: CurrentUser, db: SessionDep) -> Respo
             f"Could not cancel the subscription at Stripe ({error}); nothing was deleted, try again",
         ) from error
     delete_user(db, user.id)
-    log_out(request)
+    request.session.clear()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,4 +1,4 @@
-"""Profile schema family: Base → Create → Update → Public (the table is models.Profile)."""
+"""Profile schema family: Base → Create → Update → Public (the table is tables.Profile)."""
 
 from __future__ import annotations
 
