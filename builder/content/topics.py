@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from builder.content.frontmatter import Document, split, title_of
@@ -14,6 +15,10 @@ MIN_WORDS = 150
 MAX_WORDS = 1200
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 _RESOURCE = re.compile(r"^- \[@([a-z]+)@([^\]]+)\]\(([^)\s]+)\)\s*$")
+# An https URL of RFC 3986 characters, less the quotes, brackets and backslash that could
+# end an HTML attribute or a Markdown link early: https://x"onclick="... is refused here.
+_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9\-._~%!$&*+,;=:@/?#]*)?$")
+BOM = "\ufeff"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -50,6 +55,15 @@ def count_words(markdown: str) -> int:
     return words
 
 
+def _control_characters(path: str, text: str, problems: list[Problem]) -> None:
+    """One problem per line holding a control character other than tab (NUL, ESC ...)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        bad = next((c for c in line if c != "\t" and unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            problems.append(Problem(path, number, f"control character U+{ord(bad):04X} at column "
+                                    f"{line.index(bad) + 1}; remove it"))
+
+
 def _resources(doc: Document, start: int, problems: list[Problem]) -> list[ResourceLink]:
     links: list[ResourceLink] = []
     for number, line in doc.body:
@@ -67,6 +81,9 @@ def _resources(doc: Document, start: int, problems: list[Problem]) -> list[Resou
                                     "should be one of: " + ", ".join(RESOURCE_TYPES)))
         if not url.startswith("https://"):
             problems.append(Problem(doc.path, number, f"resource URL must start with https://: {url}"))
+        elif not _URL.match(url):
+            problems.append(Problem(doc.path, number, f"resource URL {url!r:.80} has characters a URL "
+                                    "may not hold; allowed: letters, digits and -._~%!$&*+,;=:@/?#"))
         links.append(ResourceLink(kind, title.strip(), url))
     if not links:
         problems.append(Problem(doc.path, start, "'## Resources' has no links"))
@@ -74,7 +91,10 @@ def _resources(doc: Document, start: int, problems: list[Problem]) -> list[Resou
 
 
 def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> TopicFile:
-    """Parse a topic; every rule it breaks is appended to ``problems``."""
+    """Parse a topic; every rule it breaks is appended to ``problems``. A leading
+    byte-order mark (as some editors save UTF-8) is dropped."""
+    text = text.removeprefix(BOM)
+    _control_characters(path, text, problems)
     doc = split(path, text, ("id", "level"), problems)
     if not doc.closed:  # everything after an unclosed front matter is unreadable
         return TopicFile(path, slug, "", 1, "", "", "", 0, [])

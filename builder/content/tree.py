@@ -30,7 +30,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def _read(path: Path, display: str, problems: list[Problem]) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a leading byte-order mark is dropped
     except UnicodeDecodeError as error:
         problems.append(Problem(display, 1, f"not UTF-8 text ({error.reason})"))
     return None
