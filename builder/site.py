@@ -16,12 +16,13 @@ import time
 import zipfile
 from pathlib import Path
 
-from app.core import protocol
 from builder.errors import BuildError
 from builder.vendor import vendor_all
+from contracts import protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
+CONTRACTS = ROOT / "contracts"
 WORKER = ROOT / "worker"
 # A fixed timestamp keeps the archive, and so its hash, identical across rebuilds.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -32,14 +33,14 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def bundle_app(app_dir: Path) -> bytes:
-    """Zip the Python sources of ``app_dir`` (paths relative to it), deterministically."""
+def bundle_package(package_dir: Path) -> bytes:
+    """Zip the Python sources of ``package_dir`` (paths relative to it), deterministically."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(app_dir.rglob("*.py")):
+        for path in sorted(package_dir.rglob("*.py")):
             if "__pycache__" in path.parts:
                 continue
-            info = zipfile.ZipInfo(path.relative_to(app_dir).as_posix(), _ZIP_TIME)
+            info = zipfile.ZipInfo(path.relative_to(package_dir).as_posix(), _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
@@ -62,7 +63,7 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
     result = template
     for key, value in values.items():
         result = result.replace("{" + key + "}", value)
-    for key in ("pyodide", "pyscript", "app_bundle", "css", "icon", "config"):
+    for key in ("pyodide", "pyscript", "app_bundle", "contracts_bundle", "css", "icon", "config"):
         if "{" + key + "}" in result:
             raise BuildError(f"{source}: placeholder {{{key}}} has no value")
     return result
@@ -71,7 +72,7 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
 def build_worker(out: Path, urls: dict[str, str]) -> None:
     """Copy the ML worker to ``out/worker`` with the protocol and the runtime paths it reads.
 
-    ``protocol.json`` comes from ``app.core.protocol`` (the one definition);
+    ``protocol.json`` comes from ``contracts.protocol`` (the one definition);
     ``paths.json`` tells the worker where the vendored runtimes and models are.
     """
     target = out / "worker"
@@ -97,7 +98,8 @@ def build_site(out: Path, node_modules: Path) -> dict[str, str]:
     urls = vendor_all(node_modules, out)
     build_worker(out, urls)
     values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
-    values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_app(APP))
+    values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_package(APP))
+    values["contracts_bundle"] = write_hashed(out, "contracts", ".zip", bundle_package(CONTRACTS))
     for key, name in (("css", "tropa.css"), ("icon", "favicon.svg")):
         stem, suffix = name.rsplit(".", 1)
         values[key] = write_hashed(out, stem, "." + suffix, (APP / "static" / name).read_bytes())

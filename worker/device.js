@@ -44,14 +44,17 @@ async function detectWebGpu() {
 }
 
 /**
- * Where models should run: ``{device, reason, adapter, f16}`` (the probe reply).
- * reason: "no-webgpu-api" | "no-adapter" | "fallback-adapter" (→ wasm), or
- * "adapter" | "forced" (→ webgpu; forced means a fallback adapter used on request).
+ * Where models should run: ``{device, reason, detail, adapter, f16}`` (the probe reply).
+ * reason (protocol.json enums.reason): "no-webgpu-api" | "no-adapter" | "fallback-adapter"
+ * (→ wasm), or "adapter" | "forced" (→ webgpu; forced means a fallback adapter used on
+ * request); detail: why requestAdapter threw, if it did.
  */
 export async function probeDevice(forceWebGpu) {
   detected ??= detectWebGpu();
   const found = await detected;
-  const answer = (device, reason) => ({ device, reason, adapter: found.adapter, f16: found.f16 });
+  const answer = (device, reason) => ({
+    device, reason, detail: found.error ?? '', adapter: found.adapter, f16: found.f16,
+  });
   if (!found.api) return answer('wasm', 'no-webgpu-api');
   if (!found.adapter) return answer('wasm', 'no-adapter');
   // A software adapter is 50-200x slower than WASM here: only when asked for.
@@ -61,7 +64,7 @@ export async function probeDevice(forceWebGpu) {
 
 /**
  * The device and dtype to try first for a manifest entry, given the probe:
- * ``{device, dtype, reason}``. WebGPU takes q4f16 where shader-f16 exists, else the
+ * ``{device, dtype, reason, detail}``. WebGPU takes q4f16 where shader-f16 exists, else the
  * first of the model's WebGPU dtypes without f16 (q4, fp32); WASM takes the model's
  * first WASM dtype (q8: 4-bit is 7-13x slower than int8 on WASM).
  */
@@ -72,14 +75,17 @@ export function firstChoice(entry, probe) {
     const dtype = probe.f16
       ? (webgpu.includes('q4f16') ? 'q4f16' : webgpu[0])
       : webgpu.find((name) => !name.endsWith('f16'));
-    if (dtype) return { device: 'webgpu', dtype, reason: probe.reason };
+    if (dtype) return { device: 'webgpu', dtype, reason: probe.reason, detail: probe.detail };
     return wasmChoice(entry, 'no-shader-f16');
   }
-  return wasmChoice(entry, probe.reason);
+  return wasmChoice(entry, probe.reason, probe.detail);
 }
 
-/** The WASM rung: the model's first WASM dtype, or null when it has no WASM build. */
-export function wasmChoice(entry, reason) {
+/**
+ * The WASM rung: the model's first WASM dtype, or null when it has no WASM build.
+ * ``reason`` is a code of protocol.json's enums.reason; ``detail`` says more (an error).
+ */
+export function wasmChoice(entry, reason, detail = '') {
   const dtype = (entry.dtypes?.wasm ?? [])[0];
-  return dtype ? { device: 'wasm', dtype, reason } : null;
+  return dtype ? { device: 'wasm', dtype, reason, detail } : null;
 }

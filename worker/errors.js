@@ -1,14 +1,15 @@
-// Errors the worker answers with. Codes come from protocol.json (app/core/protocol.py
-// ERROR_CODES), so Python can react to a code without parsing the message.
+// Errors the worker answers with. Codes come from protocol.json (contracts/protocol.py
+// ERROR_CODES, those the worker sends), so Python can react to a code without parsing
+// the message.
 
 import protocol from './protocol.json' with { type: 'json' };
 
-const CODES = new Set(protocol.errors);
+const CODES = new Set(Object.keys(protocol.errors).filter((code) => protocol.errors[code] === 'worker'));
 
 /** A failure with a protocol error code and a message the learner can read. */
 export class WorkerError extends Error {
   /**
-   * @param {string} code one of protocol.errors
+   * @param {string} code one of protocol.errors sent by the worker
    * @param {string} message names what failed: model id, file URL, device
    * @param {{cause?: unknown}} [options]
    */

@@ -1,17 +1,18 @@
 // The ML worker: a plain module worker that owns Transformers.js, the device ladder,
 // model loading with progress, embeddings, vector search and streaming generation.
 //
-// Protocol (app/core/protocol.py, written by the site build to protocol.json):
+// Protocol (contracts/protocol.py, written by the site build to protocol.json):
 // requests {id, type, payload}; replies {id, type: progress|token|result|error, ...}.
 // Every request ends with exactly one result or error; every handler is awaited inside
-// a try/catch, so nothing it throws is lost.
+// a try/catch, so nothing it throws is lost; every reply is checked against the
+// protocol before it is posted.
 
 import protocol from './protocol.json' with { type: 'json' };
-import { asErrorFields, badRequest } from './errors.js';
+import { WorkerError, asErrorFields, badRequest } from './errors.js';
 import { probeDevice } from './device.js';
 import { checkMessages } from './generation.js';
 import * as models from './models.js';
-import { checkInteger, checkRequest, requestId } from './request.js';
+import { checkInteger, checkReply, checkRequest, requestId } from './request.js';
 import { threadCount } from './runtime.js';
 import { loadIndex, search } from './vector-index.js';
 
@@ -20,7 +21,13 @@ import { loadIndex, search } from './vector-index.js';
  * token replies for this request and lists buffers to transfer with the result.
  */
 const HANDLERS = Object.freeze({
-  async hello() {
+  async hello({ protocol: version }) {
+    if (version !== protocol.version) {
+      throw new WorkerError(
+        'incompatible',
+        `the page speaks protocol ${version} and this worker ${protocol.version}: reload the page`,
+      );
+    }
     return {
       protocol: protocol.version,
       handles: Object.keys(HANDLERS),
@@ -78,7 +85,19 @@ if (unhandled.length > 0) {
   console.error(`ml-worker: protocol.json has request types this worker does not handle: ${unhandled.join(', ')}`);
 }
 
-function post(message, transfer = []) {
+/**
+ * Post ``message`` (a reply to a ``type`` request) after checking it against the
+ * protocol; a reply that breaks it is replaced by a "failed" error that says how, so a
+ * handler bug reaches Python as an error, never as a malformed reply.
+ */
+function post(type, message, transfer = []) {
+  try {
+    checkReply(type, message);
+  } catch (error) {
+    console.error(`ml-worker: ${error.message}`);
+    self.postMessage({ id: message.id, type: 'error', code: 'failed', message: `worker bug: ${error.message}` });
+    return;
+  }
   self.postMessage(message, transfer);
 }
 
@@ -86,22 +105,22 @@ function post(message, transfer = []) {
 async function handle(message) {
   const id = requestId(message);
   const transfer = [];
+  let type = typeof message?.type === 'string' && Object.hasOwn(HANDLERS, message.type) ? message.type : null;
   const reply = {
     id,
-    progress: (loaded, total, file) => post({ id, type: 'progress', loaded, total, file }),
-    token: (text) => post({ id, type: 'token', text }),
+    progress: (loaded, total, file) => post(type, { id, type: 'progress', loaded, total, file }),
+    token: (text) => post(type, { id, type: 'token', text }),
     transfer: (buffer) => transfer.push(buffer),
   };
-  let type = typeof message?.type === 'string' ? message.type : 'request';
   try {
     const request = checkRequest(message);
     type = request.type;
     const handler = HANDLERS[type];
     if (!handler) throw badRequest(`this worker does not handle "${type}" requests`);
     const payload = await handler(request.payload, reply);
-    post({ id, type: 'result', payload }, transfer);
+    post(type, { id, type: 'result', payload }, transfer);
   } catch (error) {
-    post({ id, type: 'error', ...asErrorFields(error, type) });
+    post(type, { id, type: 'error', ...asErrorFields(error, type ?? 'request') });
   }
 }
 
@@ -111,5 +130,6 @@ self.addEventListener('message', (event) => {
 });
 
 self.addEventListener('messageerror', () => {
-  post({ id: -1, type: 'error', ...asErrorFields(badRequest('a request could not be deserialized'), 'request') });
+  const error = asErrorFields(badRequest('a request could not be deserialized'), 'request');
+  post(null, { id: protocol.unknown_id, type: 'error', ...error });
 });

@@ -19,7 +19,7 @@ const slots = new Map();
 
 /**
  * Load ``modelId`` (a manifest id of ``role``) and return the load result
- * {model, device, dtype, reason, files, bytes, load_ms, warm_ms}. A model already
+ * {model, device, dtype, reason, detail, files, bytes, load_ms, warm_ms}. A model already
  * loaded (or loading) is not loaded again: its result comes back with ``cached: true``.
  * ``onProgress(loaded, total, file)`` gets bytes across all files of the load.
  */
@@ -55,7 +55,7 @@ async function loadLadder(slot, forceWebGpu, onProgress) {
         return finish(slot, choice, await loadOn(entry, choice, watch), started, watch);
       } catch (error) {
         webgpuError = error;
-        choice = wasmChoice(entry, `webgpu-load-failed: ${describe(error)}`);
+        choice = wasmChoice(entry, 'webgpu-load-failed', describe(error));
         if (!choice) {
           throw new WorkerError('load-failed', `model "${entry.id}" failed on webgpu (${describe(error)}) and has no WASM build`);
         }
@@ -113,12 +113,18 @@ function finish(slot, choice, { pipe, instance, warmMs }, started, watch) {
     device: choice.device,
     dtype: choice.dtype,
     reason: choice.reason,
+    detail: choice.detail,
     files: watch.files.size,
     bytes: watch.total,
     load_ms: performance.now() - started - warmMs,
     warm_ms: warmMs,
   };
   return slot;
+}
+
+/** Where a slot's model runs now: the device, dtype, reason and detail of its choice. */
+function placement(slot) {
+  return { device: slot.device, dtype: slot.dtype, reason: slot.reason, detail: slot.detail };
 }
 
 /** The loaded slot of ``modelId`` with ``role``; waits for a load in progress. */
@@ -156,7 +162,7 @@ function reload(slot, choice) {
  * Run ``work(transformers, pipe)`` on a loaded model. A failure retires the model's
  * Transformers.js instance (its run chain stays rejected, see runtime.js), so the next
  * call rebuilds the model on a fresh one. On WebGPU the call is retried once at once, on
- * WASM (reason "webgpu-run-failed: ..."): a WebGPU device can be lost at any time.
+ * WASM (reason "webgpu-run-failed", the error in detail): a WebGPU device can be lost at any time.
  */
 async function runOn(slot, work, { retry = () => true } = {}) {
   const attempt = async () => {
@@ -170,11 +176,11 @@ async function runOn(slot, work, { retry = () => true } = {}) {
   };
   const task = (async () => {
     if (slot.reloading) await slot.reloading;
-    if (slot.instance.broken) await reload(slot, { device: slot.device, dtype: slot.dtype, reason: slot.reason });
+    if (slot.instance.broken) await reload(slot, placement(slot));
     try {
       return await attempt();
     } catch (error) {
-      const choice = wasmChoice(slot.entry, `webgpu-run-failed: ${describe(error)}`);
+      const choice = wasmChoice(slot.entry, 'webgpu-run-failed', describe(error));
       if (slot.device !== 'webgpu' || !choice || !retry() || slots.get(slot.entry.id) !== slot) throw error;
       await reload(slot, choice);
       return attempt();
@@ -218,7 +224,7 @@ export async function generate(modelId, requestId, { messages, maxNewTokens, onT
       (transformers, pipe) => generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText }),
       { retry: () => !stop.interrupted },
     );
-    return { ...result, device: slot.device, dtype: slot.dtype, reason: slot.reason };
+    return { ...result, ...placement(slot) };
   } finally {
     generations.delete(requestId);
   }

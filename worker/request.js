@@ -1,25 +1,47 @@
-// Checking requests against protocol.json, the file the site build writes from
-// app/core/protocol.py: the same field names and JSON types Python checks before sending.
+// Checking messages against protocol.json, the file the site build writes from
+// contracts/protocol.py: requests as they arrive, and every reply before it is sent,
+// with the same field names, types and enums Python checks on its side.
 
 import protocol from './protocol.json' with { type: 'json' };
 import { badRequest } from './errors.js';
 
-// JSON type name (as protocol.py spells it) → test of a structured-cloned value.
-// "array" also accepts typed arrays: a query vector may arrive as a Float32Array.
-const JSON_TYPES = Object.freeze({
+// Field type name (as contracts/protocol.py spells it) → test of a structured-cloned value.
+const BASE_TYPES = Object.freeze({
   string: (value) => typeof value === 'string',
   boolean: (value) => typeof value === 'boolean',
   number: (value) => typeof value === 'number' && Number.isFinite(value),
-  array: (value) => Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)),
+  integer: (value) => Number.isInteger(value),
+  array: (value) => Array.isArray(value),
+  // A vector may travel as a typed array (a transferred Float32Array).
+  vector: (value) => Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)),
+  object: (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value),
+  null: (value) => value === null,
 });
 
-for (const [type, fields] of Object.entries(protocol.requests)) {
-  for (const [field, jsonType] of Object.entries(fields)) {
-    if (!(jsonType in JSON_TYPES)) {
-      throw new Error(`protocol.json: ${type}.${field} has unknown type "${jsonType}"`);
+function isOf(name, value) {
+  if (Object.hasOwn(protocol.enums, name)) return protocol.enums[name].includes(value);
+  return BASE_TYPES[name](value);
+}
+
+/** True when ``value`` is of one of the ``|``-separated types of ``spec``. */
+export function matches(spec, value) {
+  return spec.split('|').some((name) => isOf(name, value));
+}
+
+function checkDefinition() {
+  const specs = [
+    ...Object.values(protocol.requests).flatMap((r) => [...Object.values(r.payload), ...Object.values(r.result)]),
+    ...Object.values(protocol.replies).flatMap((fields) => Object.values(fields)),
+  ];
+  for (const spec of specs) {
+    for (const name of spec.split('|')) {
+      if (!Object.hasOwn(BASE_TYPES, name) && !Object.hasOwn(protocol.enums, name)) {
+        throw new Error(`protocol.json: unknown field type "${name}"`);
+      }
     }
   }
 }
+checkDefinition();
 
 const typeName = (value) => {
   if (value === null) return 'null';
@@ -28,13 +50,45 @@ const typeName = (value) => {
   return typeof value;
 };
 
+const show = (value) => {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 40);
+  } catch {
+    return String(value).slice(0, 40);
+  }
+};
+
 /**
- * The id of a request, or -1 when it has none: a reply needs an integer id, and -1
- * is one no request of the Python client ever uses.
+ * Throw ``makeError(message)`` naming the first missing or ill-typed field of ``obj``
+ * (and, when ``exact``, the first unknown one); ``what`` starts the message.
+ */
+export function checkFields(fields, obj, what, { exact = false, makeError = (m) => new Error(m) } = {}) {
+  for (const [name, spec] of Object.entries(fields)) {
+    const key = name.endsWith('?') ? name.slice(0, -1) : name;
+    if (!Object.hasOwn(obj, key)) {
+      if (name.endsWith('?')) continue;
+      throw makeError(`${what} lacks field '${key}'`);
+    }
+    if (!matches(spec, obj[key])) {
+      throw makeError(
+        `${what} field '${key}' must be ${spec.replaceAll('|', ' or ')}, got ${typeName(obj[key])} ${show(obj[key])}`,
+      );
+    }
+  }
+  if (exact) {
+    const known = new Set(Object.keys(fields).map((name) => name.replace(/\?$/, '')));
+    const unknown = Object.keys(obj).filter((key) => !known.has(key));
+    if (unknown.length > 0) throw makeError(`${what} has unknown fields: ${unknown.sort().join(', ')}`);
+  }
+}
+
+/**
+ * The id of a request, or protocol.unknown_id when it has none: a reply needs an integer
+ * id, and that one no request of the Python client ever uses.
  */
 export function requestId(message) {
   const id = message?.id;
-  return Number.isInteger(id) ? id : -1;
+  return Number.isInteger(id) ? id : protocol.unknown_id;
 }
 
 /**
@@ -48,28 +102,39 @@ export function checkRequest(message) {
   if (!Number.isInteger(message.id)) {
     throw badRequest(`a request needs an integer id, got ${typeName(message.id)}`);
   }
-  const fields = Object.hasOwn(protocol.requests, message.type) ? protocol.requests[message.type] : null;
-  if (fields === null) {
+  const definition = Object.hasOwn(protocol.requests, message.type) ? protocol.requests[message.type] : null;
+  if (definition === null) {
     throw badRequest(
       `unknown request type ${JSON.stringify(message.type)}; should be one of: ` +
         Object.keys(protocol.requests).join(', '),
     );
   }
   const payload = message.payload ?? {};
-  if (typeof payload !== 'object' || Array.isArray(payload) || ArrayBuffer.isView(payload)) {
+  if (!BASE_TYPES.object(payload)) {
     throw badRequest(`${message.type} payload must be an object, got ${typeName(payload)}`);
   }
-  for (const [field, jsonType] of Object.entries(fields)) {
-    if (!Object.hasOwn(payload, field)) {
-      throw badRequest(`${message.type} request lacks payload field '${field}'`);
-    }
-    if (!JSON_TYPES[jsonType](payload[field])) {
-      throw badRequest(
-        `${message.type} payload field '${field}' must be a ${jsonType}, got ${typeName(payload[field])}`,
-      );
-    }
-  }
+  checkFields(definition.payload, payload, `${message.type} payload`, { makeError: badRequest });
   return { id: message.id, type: message.type, payload };
+}
+
+/**
+ * Throw unless ``reply`` is a valid reply to a ``type`` request (null: its request could
+ * not be read, so only an error may answer it). The worker checks each reply before it
+ * posts it, so a handler that returns the wrong shape is caught here, not in Python.
+ */
+export function checkReply(type, reply) {
+  if (!Number.isInteger(reply.id)) throw new Error(`reply without an integer id: ${show(reply)}`);
+  const fields = protocol.replies[reply.type];
+  if (!fields) throw new Error(`unknown reply type "${reply.type}"`);
+  checkFields(fields, reply, `${reply.type} reply`);
+  if (reply.type === 'error') return;
+  const definition = protocol.requests[type];
+  if (!definition) throw new Error(`${reply.type} reply to a request of unknown type "${type}"`);
+  if (reply.type === 'result') {
+    checkFields(definition.result, reply.payload, `${type} result`, { exact: true });
+  } else if (!definition.streams.includes(reply.type)) {
+    throw new Error(`a ${type} request gets no ${reply.type} replies`);
+  }
 }
 
 /** Throw bad-request unless ``value`` is an integer in [min, max]. */

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import LibraryError
+from contracts import library as format_
 
-FORMAT = 1
 DEFAULT_LANGUAGE = "en"
 
 
@@ -123,11 +123,13 @@ class Library:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Library:
-        """Read the structure ``builder.content`` writes; raise LibraryError if malformed."""
-        if data.get("format") != FORMAT:
-            raise LibraryError(
-                f"library format {data.get('format')!r} is not supported; expected {FORMAT}"
-            )
+        """Read the structure ``builder.content`` writes (``contracts.library``); raise
+        LibraryError if malformed."""
+        try:
+            format_.check_format(data)
+            retrieval = format_.check_retrieval(data["retrieval"]) if "retrieval" in data else {}
+        except format_.LibraryFormatError as error:
+            raise LibraryError(str(error)) from None
         roadmaps = [_roadmap(raw) for raw in _field(data, "roadmaps", list, "library")]
         topics = [_topic(raw) for raw in _field(data, "topics", list, "library")]
         order: list[str] = []
@@ -138,7 +140,7 @@ class Library:
             roadmaps={(r.id, r.lang): r for r in roadmaps},
             topics={(t.id, t.lang): t for t in topics},
             order=tuple(order),
-            retrieval=dict(data.get("retrieval") or {}),
+            retrieval=retrieval,
         )
 
     def languages_of(self, roadmap_id: str) -> tuple[str, ...]:

@@ -208,7 +208,8 @@ class SyncClient:
         while self.outbox:
             batch = rules.batches(self.outbox[:limit])[0]
             try:
-                body = await self._call("POST", PUSH_PATH, body={"device_id": self.device_id, "changes": batch})
+                body = await self._call(
+                    "POST", PUSH_PATH, body={"device_id": self.device_id, "changes": batch})
             except SyncRejected as error:
                 if error.status != 422:
                     raise

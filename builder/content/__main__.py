@@ -14,6 +14,18 @@ from builder.content.tree import read_tree
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def embedder_prefixes(embedder: Path) -> dict[str, str]:
+    """The passage and query prefixes the model manifest beside ``embedder`` gives it."""
+    manifest = embedder.parent / "manifest.json"
+    if not manifest.is_file():
+        raise SystemExit(f"content: model manifest not found at {manifest} (run `make models`)")
+    for entry in json.loads(manifest.read_text(encoding="utf-8"))["models"]:
+        if entry["id"] == embedder.name:
+            prefixes: dict[str, str] = entry.get("prefixes", {})
+            return prefixes
+    raise SystemExit(f"content: {embedder.name} is not in {manifest}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m builder.content", description=__doc__)
     parser.add_argument("--content", type=Path, default=ROOT / "content")
@@ -47,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
     dim = int(json.loads(config.read_text(encoding="utf-8"))["hidden_size"])
     embedder = Embedder(args.embedder, dtype=args.dtype)
-    model = {"id": args.embedder.name, "dtype": args.dtype, "dim": dim}
+    model = {"id": args.embedder.name, "dtype": args.dtype, "dim": dim,
+             "prefixes": embedder_prefixes(args.embedder)}
     library = write_library(bundles, args.out, embedder, model)
     retrieval = library["retrieval"]
     print(f"[content] {retrieval['count']} passages embedded with {model['id']} ({args.dtype}) "

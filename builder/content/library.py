@@ -1,9 +1,8 @@
 """Turning checked content into the compiled library the browser reads.
 
 The output folder holds ``library.json`` (fixed name, revalidated by the browser) and
-content-hashed ``passages.<hash>.json`` and ``vectors.<hash>.f32`` that it points to.
-Vectors are float32, little-endian, one row of ``dim`` values per passage, in the
-passages' order, L2-normalised, embedded with the ``passage: `` prefix.
+the content-hashed passages and vectors files it points to, in the format defined by
+``contracts.library``.
 """
 
 from __future__ import annotations
@@ -19,9 +18,7 @@ from typing import Any, Protocol
 from builder.content.chunks import Passage, split_passages
 from builder.content.render import to_html
 from builder.content.tree import RoadmapBundle
-
-FORMAT = 1
-PASSAGE_PREFIX = "passage: "
+from contracts import library as format_
 
 
 class Embedder(Protocol):
@@ -65,7 +62,7 @@ def library_dict(bundles: list[RoadmapBundle]) -> dict[str, Any]:
                 ],
                 "source": topic.path,
             })
-    return {"format": FORMAT, "roadmaps": roadmaps, "topics": topics}
+    return {"format": format_.FORMAT, "roadmaps": roadmaps, "topics": topics}
 
 
 def passages_of(bundles: list[RoadmapBundle]) -> list[Passage]:
@@ -93,30 +90,29 @@ def write_library(
 ) -> dict[str, Any]:
     """Render, embed and write everything into ``out``, replacing it only when all is done.
 
-    ``model`` describes the embedder (id, dtype, dim) and is recorded in library.json so
-    the browser embeds queries with the same model.
+    ``model`` describes the embedder (id, dtype, dim, and its ``prefixes`` for passages
+    and queries) and is recorded in library.json so the browser embeds questions with
+    the same model and prefix.
     """
+    prefixes = model.get("prefixes", {})
     library = library_dict(bundles)
     passages = passages_of(bundles)
     texts = [f"{p.title}: {p.text}" for p in passages]
-    vectors = embedder.embed(texts, prefix=PASSAGE_PREFIX)
+    vectors = embedder.embed(texts, prefix=prefixes.get("passage", ""))
     if getattr(vectors, "shape", None) != (len(passages), model["dim"]):
         raise ValueError(f"embedder returned shape {getattr(vectors, 'shape', None)}, "
                          f"expected ({len(passages)}, {model['dim']})")
     staging = out.with_name(out.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    passage_rows = [
-        {"topic": p.topic, "lang": p.lang, "roadmap": p.roadmap, "title": p.title, "text": p.text}
-        for p in passages
-    ]
+    passage_rows = [format_.passage_row(p.topic, p.lang, p.roadmap, p.title, p.text) for p in passages]
     passages_name = _hashed(staging, "passages", ".json",
                             json.dumps(passage_rows, ensure_ascii=False).encode("utf-8"))
     vector_bytes = vectors.astype("<f4").tobytes()
     if sys.byteorder != "little":  # pragma: no cover - astype('<f4') already fixes order
         raise RuntimeError("unexpected byte order")
     vectors_name = _hashed(staging, "vectors", ".f32", vector_bytes)
-    library["retrieval"] = {
+    library["retrieval"] = format_.check_retrieval({
         "passages": f"{url_prefix}/{passages_name}",
         "vectors": f"{url_prefix}/{vectors_name}",
         "vectors_sha256": hashlib.sha256(vector_bytes).hexdigest(),
@@ -124,8 +120,9 @@ def write_library(
         "dim": model["dim"],
         "model": model["id"],
         "dtype": model["dtype"],
-        "prefix": PASSAGE_PREFIX,
-    }
+        "passage_prefix": prefixes.get("passage", ""),
+        "query_prefix": prefixes.get("query", ""),
+    })
     (staging / "library.json").write_text(
         json.dumps(library, ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from builder.errors import BuildError
-from builder.site import ROOT, build_site, bundle_app, fill
+from builder.site import ROOT, build_site, bundle_package, fill
 
 
 def test_app_bundle_is_deterministic_and_holds_only_python() -> None:
-    first, second = bundle_app(ROOT / "app"), bundle_app(ROOT / "app")
+    first, second = bundle_package(ROOT / "app"), bundle_package(ROOT / "app")
     assert first == second
     import io
     import zipfile
@@ -30,7 +30,7 @@ def test_site_build_vendors_versioned_runtimes_and_fills_the_page(tmp_path: Path
     assert "{" + "pyscript}" not in page and urls["config"] in page
     config = tomllib.loads((tmp_path / urls["config"].lstrip("/")).read_text(encoding="utf-8"))
     assert config["interpreter"] == f"{urls['pyodide']}/pyodide.mjs"
-    assert config["files"] == {urls["app_bundle"]: "./app/*"}
+    assert config["files"] == {urls["app_bundle"]: "./app/*", urls["contracts_bundle"]: "./contracts/*"}
     assert "http" not in page  # nothing is loaded from another origin
 
 

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, BrowserType, Page
 
 from builder.site import build_worker
 from builder.vendor import PACKAGES, package_version
+from contracts import protocol
 from tests.conftest import ROOT, serve_dist
 
 HERE = Path(__file__).parent
@@ -38,6 +39,17 @@ WEBGPU_TIMEOUT = 240
 
 VECTORS_COUNT = 300
 VECTORS_DIM = 32
+
+
+def check_reply(kind: str | None, reply: dict[str, Any]) -> None:
+    """``contracts.protocol.check_reply`` on a reply as the driver records it (with its
+    arrival time, and a typed array as a list plus its type name)."""
+    payload = reply.get("payload")
+    if isinstance(payload, dict) and "vectors_type" in payload:
+        assert payload["vectors_type"] == "Float32Array", payload["vectors_type"]
+        payload = {k: v for k, v in payload.items() if k != "vectors_type"}
+    protocol.check_reply(kind if kind in protocol.REQUESTS else None, {**reply, "payload": payload}
+                         if "payload" in reply else reply)
 
 
 def link_or_copy(source: str, target: str) -> None:
@@ -127,16 +139,21 @@ class WorkerDriver:
     """One worker in one page, driven through tests/worker/driver.js.
 
     ``call`` returns every reply of a request (progress and token replies, then the
-    final result or error); ``result`` and ``error`` check which one ended it.
+    final result or error); ``result`` and ``error`` check which one ended it. Every
+    reply is checked against ``contracts.protocol`` too, as the Python client checks it
+    (the worker has already checked it against protocol.json before posting it).
     """
 
     def __init__(self, page: Page, url: str, requests: list[str]) -> None:
         self.page = page
         self.url = url
         self.requests = requests
+        self.kinds: dict[int, str] = {}
 
     def send(self, kind: str, payload: Any) -> int:
-        return int(self.page.evaluate("([k, p]) => mlWorker.send(k, p)", [kind, payload]))
+        request_id = int(self.page.evaluate("([k, p]) => mlWorker.send(k, p)", [kind, payload]))
+        self.kinds[request_id] = kind
+        return request_id
 
     def send_raw(self, message: Any) -> None:
         self.page.evaluate("(m) => mlWorker.sendRaw(m)", message)
@@ -144,6 +161,8 @@ class WorkerDriver:
     def done(self, request_id: int, timeout: float = WASM_TIMEOUT) -> list[dict[str, Any]]:
         replies: list[dict[str, Any]] = self.page.evaluate(
             "([id, ms]) => mlWorker.done(id, ms)", [request_id, timeout * 1000])
+        for reply in replies:
+            check_reply(self.kinds.get(request_id), reply)
         return replies
 
     def wait_for(self, request_id: int, kind: str, timeout: float = WASM_TIMEOUT) -> list[dict[str, Any]]:

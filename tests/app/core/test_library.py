@@ -7,6 +7,7 @@ import pytest
 
 from app.core.errors import LibraryError
 from app.core.library import Library
+from contracts.library import FORMAT
 
 
 def topic(tid: str, lang: str, title: str, requires: list[str] | None = None) -> dict[str, Any]:
@@ -23,7 +24,7 @@ def roadmap(rid: str, lang: str, title: str, sections: list[list[str]]) -> dict[
 
 
 DATA: dict[str, Any] = {
-    "format": 1,
+    "format": FORMAT,
     "roadmaps": [
         roadmap("py", "en", "Python", [["py.a", "py.b"], ["py.c"]]),
         roadmap("py", "ru", "Питон", [["py.a", "py.b"], ["py.c"]]),
@@ -63,5 +64,5 @@ def test_malformed_library_is_refused_with_the_field_named() -> None:
     broken["topics"][1]["words"] = "many"
     with pytest.raises(LibraryError, match=r"topic 'py\.b': field 'words' must be int"):
         Library.from_dict(broken)
-    with pytest.raises(LibraryError, match="library format 2 is not supported; expected 1"):
-        Library.from_dict({**DATA, "format": 2})
+    with pytest.raises(LibraryError, match=f"library format 99 is not supported; expected {FORMAT}"):
+        Library.from_dict({**DATA, "format": 99})

@@ -57,7 +57,9 @@ def test_write_library_embeds_every_passage(tree: Tree, tiny_models: Path, tmp_p
     out = tmp_path / "dist" / "content"
     embedder = Embedder(tiny_models / "tiny-embedder")
     dim = json.loads((tiny_models / "tiny-embedder/config.json").read_text())["hidden_size"]
-    library = write_library(bundles, out, embedder, {"id": "tiny-embedder", "dtype": "q8", "dim": dim})
+    prefixes = {"passage": "passage: ", "query": "query: "}
+    library = write_library(bundles, out, embedder,
+                            {"id": "tiny-embedder", "dtype": "q8", "dim": dim, "prefixes": prefixes})
     retrieval = library["retrieval"]
     passages = json.loads((out / Path(retrieval["passages"]).name).read_text(encoding="utf-8"))
     vectors = (out / Path(retrieval["vectors"]).name).read_bytes()
@@ -67,7 +69,7 @@ def test_write_library_embeds_every_passage(tree: Tree, tiny_models: Path, tmp_p
     assert {p["lang"] for p in passages} == {"en", "ru"}
     first = struct.unpack(f"<{dim}f", vectors[: dim * 4])
     assert sum(v * v for v in first) == pytest.approx(1.0, abs=1e-4)
-    expected = embedder.embed([f"{passages[0]['title']}: {passages[0]['text']}"])[0]
+    expected = embedder.embed([f"{passages[0]['title']}: {passages[0]['text']}"], prefix="passage: ")[0]
     # int8 dynamic quantization scales activations per batch, so a row embedded alone
     # differs slightly from the same row embedded in a batch.
     assert first == pytest.approx(list(expected), abs=3e-3)

@@ -1,0 +1,80 @@
+"""The compiled course library the browser reads, as the content compiler writes it.
+
+``library.json`` (fixed name, revalidated on every load) holds ``format``, the roadmaps
+and topics, and a ``retrieval`` section pointing at two content-hashed files: the
+passages (a JSON array of ``PASSAGE_FIELDS`` rows) and their vectors (float32,
+little-endian, one L2-normalised row of ``dim`` values per passage, in the passages'
+order, embedded with the ``passage_prefix``). A question is embedded with the same
+model and the ``query_prefix``.
+
+Written by ``builder.content.library``; read by ``app.core.library`` and the tutor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+FORMAT = 2
+
+# One passage row: which topic (id, language, roadmap, title) and the passage's text.
+PASSAGE_FIELDS: dict[str, type] = {"topic": str, "lang": str, "roadmap": str, "title": str, "text": str}
+
+RETRIEVAL_FIELDS: dict[str, type] = {
+    "passages": str,  # URL of passages.<hash>.json
+    "vectors": str,  # URL of vectors.<hash>.f32
+    "vectors_sha256": str,  # of the vectors file, checked by the worker
+    "count": int,  # passages, and rows of vectors
+    "dim": int,  # values per vector
+    "model": str,  # the embedder's manifest id
+    "dtype": str,  # the embedder's dtype the passages were embedded with
+    "passage_prefix": str,  # put before each passage when embedding it
+    "query_prefix": str,  # put before a question when embedding it
+}
+
+
+class LibraryFormatError(ValueError):
+    """Compiled library data does not follow this format; the message says where."""
+
+
+def _mapping(obj: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(obj, Mapping):
+        raise LibraryFormatError(f"{where} must be an object, got {type(obj).__name__}")
+    return obj
+
+
+def _check(fields: Mapping[str, type], obj: object, where: str) -> None:
+    obj = _mapping(obj, where)
+    for name, kind in fields.items():
+        value = obj.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise LibraryFormatError(f"{where}: field {name!r} must be {kind.__name__}, got {value!r:.60}")
+
+
+def check_format(data: Mapping[str, Any]) -> None:
+    """Raise LibraryFormatError unless ``data`` is a library of this ``FORMAT``."""
+    if data.get("format") != FORMAT:
+        raise LibraryFormatError(f"library format {data.get('format')!r} is not supported; expected {FORMAT}")
+
+
+def check_retrieval(section: object) -> dict[str, Any]:
+    """Return the retrieval section as a dict; raise LibraryFormatError naming a bad field."""
+    _check(RETRIEVAL_FIELDS, section, "library retrieval")
+    fields = _mapping(section, "library retrieval")
+    return {name: fields[name] for name in RETRIEVAL_FIELDS}
+
+
+def passage_row(topic: str, lang: str, roadmap: str, title: str, text: str) -> dict[str, str]:
+    """One row of the passages file."""
+    return {"topic": topic, "lang": lang, "roadmap": roadmap, "title": title, "text": text}
+
+
+def check_passages(rows: object, count: int) -> Sequence[Mapping[str, str]]:
+    """Return ``rows`` if it is ``count`` passage rows; raise LibraryFormatError."""
+    if not isinstance(rows, list):
+        raise LibraryFormatError(f"passages must be a list, got {type(rows).__name__}")
+    if len(rows) != count:
+        raise LibraryFormatError(f"passages file has {len(rows)} rows; the library says {count}")
+    for index, row in enumerate(rows):
+        _check(PASSAGE_FIELDS, row, f"passage {index}")
+    return rows
