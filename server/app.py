@@ -85,7 +85,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(DatabaseConcurrencyMiddleware, limit=settings.db_pool_size + settings.db_max_overflow)
+    app.add_middleware(
+        DatabaseConcurrencyMiddleware,
+        limit=settings.db_pool_size + settings.db_max_overflow,
+        body_timeout_s=settings.body_timeout_s,
+    )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

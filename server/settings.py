@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     sync_rate_limit: int = Field(default=120, ge=1)
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # A request body must arrive whole within this many seconds (else 408); a stalled
+    # body never holds a database slot (server/concurrency.py).
+    body_timeout_s: float = Field(default=30.0, gt=0, le=600)
     free_sync_devices: int = Field(default=2, ge=1)
 
     @property
