@@ -1,16 +1,24 @@
 """Composition root: the only module with start-up side effects.
 
-The page's ``<script type="py">`` calls ``await start()``.
+It builds every part once and hands each what it needs: the settings, the browser
+objects of ``app.bridge`` (page, server API, preferences, ML worker client), the
+services, and the shell that shows them. The page's ``<script type="py">`` calls
+``await start()``.
 """
 
 from __future__ import annotations
 
-from js import document, navigator  # type: ignore[import-not-found]
+from collections.abc import Callable
 
+from app.bridge.dom import BrowserPage
 from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
 from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
+from app.core.library import Library
+from app.core.settings import from_query
+from app.services.library import load_library
+from app.services.tutor import Tutor
 from app.ui.shell import Shell
 
 _shell: Shell | None = None
@@ -19,10 +27,21 @@ _shell: Shell | None = None
 async def start() -> Shell:
     """Mount the app into ``#app`` and load the course library."""
     global _shell
+    page = BrowserPage("app")
     preferences = LocalPreferences()
-    browser_languages = [str(tag) for tag in (navigator.languages or [])]
-    lang = pick_language(preferences.get("lang"), browser_languages)
-    _shell = Shell(document.getElementById("app"), BrowserApi(), preferences, lang, WorkerClient)
+    api = BrowserApi()
+    settings = from_query(page.location_search(), preferences.get("webgpu"))
+    # The worker starts on the tutor's first request, not here.
+    inference = WorkerClient()
+
+    async def library() -> Library:
+        return await load_library(api)
+
+    def tutor(library: Library, on_change: Callable[[], None]) -> Tutor:
+        return Tutor(inference, api, library, settings, on_change=on_change)
+
+    lang = pick_language(preferences.get("lang"), page.languages())
+    _shell = Shell(page, preferences, lang, library, tutor)
     _shell.mount()
     await _shell.load()
     return _shell

@@ -7,7 +7,7 @@ in ``tests/fakes.py`` (or real servers), never mocks that accept any call.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 
 class Api(Protocol):
@@ -26,10 +26,45 @@ class Preferences(Protocol):
     def set(self, key: str, value: str) -> None: ...
 
 
+class Page(Protocol):
+    """The document the app is mounted in (``app.bridge.dom`` on the browser).
+
+    Elements and events are the browser's own objects, used through their DOM
+    attributes (``innerHTML``, ``dataset``, ``target``...).
+    """
+
+    root: Any  # the element the app renders into
+
+    def listen(self, target: Literal["window", "root"], event: str,
+               handler: Callable[[Any], None]) -> None:
+        """Call ``handler(event)`` for every ``event`` on the window or the root."""
+        ...
+
+    def release(self) -> None:
+        """Remove every listener added by ``listen``."""
+        ...
+
+    def location_hash(self) -> str: ...
+
+    def location_search(self) -> str: ...
+
+    def languages(self) -> list[str]:
+        """The browser's preferred languages, most preferred first."""
+        ...
+
+    def element(self, element_id: str) -> Any:
+        """The element with ``element_id``, or a falsy value when there is none."""
+        ...
+
+    def set_document(self, title: str, lang: str) -> None: ...
+
+    def scroll_to_top(self) -> None: ...
+
+
 class Inference(Protocol):
     """The ML worker, seen from Python (``app.bridge.worker`` on the browser).
 
-    Payloads and results follow ``app.core.protocol``. Every call raises
+    Payloads and results follow ``contracts.protocol``. Every call raises
     ``InferenceError`` with the worker's readable message (and its ``code``) on failure,
     or when the worker stays silent past the call's timeout.
     """

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.core.markdown import CITATION
 from app.core.retrieval import Hit
 from app.core.routes import Route, href
-
-_MARKER = re.compile(r"\[(\d{1,2})\]")
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ def cite(text: str, hits: Sequence[Hit]) -> Answer:
     answer was built from them.
     """
     sources = {n: hit for n, hit in enumerate(hits, start=1)}
-    numbers = sorted({int(m) for m in _MARKER.findall(text) if int(m) in sources})
+    numbers = sorted({int(m) for m in CITATION.findall(text) if int(m) in sources})
     cited_by_model = bool(numbers)
     if not numbers:
         numbers = sorted(sources)

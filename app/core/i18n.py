@@ -9,7 +9,10 @@ arguments; a missing key raises KeyError naming it, so a typo never shows as a b
 
 from __future__ import annotations
 
+# The languages of the UI and of the course library, each named in itself: the one list
+# (the content compiler reads it too). Content is written in DEFAULT_LANGUAGE first.
 LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский"}
+DEFAULT_LANGUAGE = "en"
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -145,8 +148,18 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def t(lang: str, key: str, **values: object) -> str:
     """The message ``key`` in ``lang`` (English when ``lang`` is unknown), formatted."""
-    catalog = MESSAGES.get(lang, MESSAGES["en"])
+    catalog = MESSAGES.get(lang, MESSAGES[DEFAULT_LANGUAGE])
     return catalog[key].format(**values)
+
+
+def level_key(level: str) -> str:
+    """The message key naming a topic level (one of the content compiler's LEVELS)."""
+    return f"level_{level}"
+
+
+def resource_key(kind: str) -> str:
+    """The message key naming a resource type (one of the compiler's RESOURCE_TYPES)."""
+    return f"resource_{kind}"
 
 
 def pick_language(requested: str | None, browser_languages: list[str]) -> str:
@@ -157,4 +170,4 @@ def pick_language(requested: str | None, browser_languages: list[str]) -> str:
         base = tag.split("-")[0].lower()
         if base in LANGUAGES:
             return base
-    return "en"
+    return DEFAULT_LANGUAGE

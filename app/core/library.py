@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import LibraryError
+from app.core.i18n import DEFAULT_LANGUAGE
 from contracts import library as format_
-
-DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)

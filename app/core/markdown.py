@@ -22,7 +22,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_CITE = re.compile(r"\[(\d{1,2})\]")
+# A citation marker ``[n]`` of the n-th passage; ``app.core.answer`` reads the same markers.
+CITATION = re.compile(r"\[(\d{1,2})\]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])")
 
@@ -55,7 +56,7 @@ def inline(text: str, cite: Cite | None = None) -> str:
             return f'<a class="cite" href="{escape(target, quote=True)}">[{match.group(1)}]</a>'
 
         html = _LINK.sub(link, html)
-        html = _CITE.sub(citation, html)
+        html = CITATION.sub(citation, html)
         html = _BOLD.sub(r"<strong>\1</strong>", html)
         html = _ITALIC.sub(r"<em>\1</em>", html)
         out.append(html)

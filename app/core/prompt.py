@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.core.intent import Intent
+from app.core.library import Library
 from app.core.retrieval import Hit
 
 # Conservative: about 3 characters per token for mixed English/Russian/code text.
@@ -73,7 +75,7 @@ PLAN = {
 class Turn:
     question: str
     answer: str
-    intent: str = "explain"
+    intent: Intent = "explain"
 
 
 def estimate_tokens(text: str) -> int:
@@ -112,7 +114,7 @@ def build_messages(
     hits: Sequence[Hit],
     lang: str,
     *,
-    intent: str = "explain",
+    intent: Intent = "explain",
     history: Sequence[Turn] = (),
     budget: int = 600,
 ) -> list[dict[str, str]]:
@@ -157,3 +159,10 @@ def build_plan_messages(request: str, topics: Sequence[str], lang: str) -> list[
         {"role": "system", "content": PLAN[lang]},
         {"role": "user", "content": f"{listing}\n\n{trim_words(request.strip(), 80)}"},
     ]
+
+
+def trail_titles(library: Library, roadmap: str | None, lang: str) -> list[str]:
+    """Topic titles in trail order: of ``roadmap``, or of every roadmap when it is None."""
+    roadmaps = [roadmap] if roadmap else list(library.order)
+    return [library.topic(topic_id, lang).title
+            for rid in roadmaps for topic_id in library.roadmap(rid, lang).topic_ids]

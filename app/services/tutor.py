@@ -1,9 +1,15 @@
 """The tutor: retrieval-augmented answers from the course library, streamed.
 
-``Tutor.start`` readies retrieval (passages, vectors, embedder, intent router) and
-begins loading the generator in the background; ``ask`` shows the retrieved passages at
-once, then streams the generated answer with citations. If no generator can load, the
-tutor still answers with the passages alone and says why.
+``Tutor`` composes the parts, each tested on its own: ``Retriever`` (passages and
+vector search), the intent classifier (``learn_intents``), prompt building
+(``app.core.prompt``), the conversations (``app.core.conversation.History``) and the
+worker's pipelines (``app.services.pipelines``).
+
+``start`` readies retrieval and the classifier and begins loading the generator in the
+background; ``ask`` shows the retrieved passages at once, then streams the generated
+answer with citations. If no generator can load, the tutor still answers with the
+passages alone and says why. Every exchange ends in a final status: an error of any
+kind fails that exchange with its message.
 """
 
 from __future__ import annotations
@@ -11,64 +17,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from app.core import protocol
 from app.core.answer import Answer, cite
-from app.core.errors import InferenceError, TropaError
+from app.core.conversation import Exchange, History, Scope, follow_up_query, wants_hint_first
+from app.core.errors import TropaError
+from app.core.intent import IntentClassifier
 from app.core.library import Library
-from app.core.prompt import Turn, build_messages, build_plan_messages
-from app.core.retrieval import Hit, Passage, passages_from_json, rank, rows_in_scope
-from app.core.router import INTENTS, IntentRouter, prototype_texts
+from app.core.prompt import Turn, build_messages, build_plan_messages, trail_titles
 from app.core.settings import Settings
 from app.ports import Api, Inference
+from app.services import pipelines
+from app.services.intents import learn_intents
+from app.services.pipelines import PipelineState
+from app.services.retriever import Retriever
 
 MAX_NEW_TOKENS = 256
-SEARCH_K = 12
 
-
-@dataclass
-class ModelState:
-    """What the UI shows about one model: phase, device, dtype, download progress."""
-
-    id: str
-    phase: str = "idle"  # idle | loading | ready | failed
-    device: str = ""
-    dtype: str = ""
-    reason: str = ""
-    loaded: int = 0
-    total: int = 0
-    error: str = ""
-
-
-@dataclass
-class Exchange:
-    """One question and its answer, updated while the answer streams."""
-
-    question: str
-    lang: str
-    status: str = "retrieving"  # retrieving | waiting | generating | done | stopped | passages | failed
-    intent: str = "explain"
-    hits: list[Hit] = field(default_factory=list)
-    text: str = ""
-    answer: Answer | None = None
-    error: str = ""
-    # An exercise request met for the first time: the UI shows a hint and keeps the
-    # model's full answer folded until the learner opens it.
-    hint_first: bool = False
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where the learner asks from: a topic page, a roadmap page, or the whole library."""
-
-    roadmap: str | None = None
-    topic: str | None = None
-
-    @property
-    def key(self) -> str:
-        return self.topic or self.roadmap or "library"
+__all__ = ["Exchange", "Scope", "Tutor"]
 
 
 class Tutor:
@@ -77,22 +42,18 @@ class Tutor:
         inference: Inference,
         api: Api,
         library: Library,
-        retrieval: dict[str, Any],
         settings: Settings,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.inference = inference
-        self.api = api
         self.library = library
-        self.retrieval = retrieval
         self.settings = settings
         self.on_change = on_change
-        self.embedder = ModelState(str(retrieval["model"]))
-        self.generator = ModelState(settings.generator)
-        self.probe: dict[str, Any] = {}
-        self.passages: list[Passage] = []
-        self.router: IntentRouter | None = None
-        self.history: dict[str, list[Exchange]] = {}
+        self.retriever = Retriever(inference, api, library.retrieval)
+        self.embedder = PipelineState(self.retriever.embedder, "embedder")
+        self.generator = PipelineState(settings.generator, "generator")
+        self.history = History()
+        self.classifier: IntentClassifier | None = None
         self.busy = False
         self._ready: asyncio.Task[None] | None = None
         self._generator_task: asyncio.Task[None] | None = None
@@ -105,90 +66,67 @@ class Tutor:
         return self._ready
 
     async def _prepare(self) -> None:
-        hello = await self.inference.hello()
-        if sorted(hello.get("handles", [])) != sorted(protocol.REQUESTS):
-            raise InferenceError(
-                f"the ML worker speaks another protocol: handles {hello.get('handles')}, "
-                f"expected {sorted(protocol.REQUESTS)}", "bad-request")
-        self.probe = await self.inference.probe(self.settings.force_webgpu)
+        # The first call to the worker shakes hands with it (the bridge checks the
+        # protocol version and request types); a worker of another version fails here.
+        await self.inference.probe(self.settings.force_webgpu)
         self.on_change()
         self._generator_task = asyncio.ensure_future(self._load_generator())
-        rows = await self.api.get_json(str(self.retrieval["passages"]))
-        self.passages = passages_from_json(rows)
-        await self.inference.index(str(self.retrieval["vectors"]), int(self.retrieval["count"]),
-                                   int(self.retrieval["dim"]), str(self.retrieval["vectors_sha256"]))
-        await self._load(self.embedder, "embedder")
-        pairs = prototype_texts()
-        vectors = await self.inference.embed(self.embedder.id, [t for _, t in pairs], "query: ")
-        grouped: dict[str, list[list[float]]] = {intent: [] for intent in INTENTS}
-        for (intent, _), vector in zip(pairs, vectors, strict=True):
-            grouped[intent].append(vector)
-        self.router = IntentRouter(grouped)
-
-    async def _load(self, state: ModelState, role: str) -> None:
-        state.phase = "loading"
-        self.on_change()
-
-        def progress(loaded: int, total: int, _file: str) -> None:
-            state.loaded, state.total = loaded, total
-            self.on_change()
-
-        try:
-            result = await self.inference.load(state.id, role, self.settings.force_webgpu, progress)
-        except TropaError as error:
-            state.phase, state.error = "failed", str(error)
-            self.on_change()
-            raise
-        state.phase = "ready"
-        state.device = str(result.get("device", ""))
-        state.dtype = str(result.get("dtype", ""))
-        state.reason = str(result.get("reason", ""))
-        self.on_change()
+        await self.retriever.prepare()
+        await pipelines.load(self.inference, self.embedder, self.settings.force_webgpu,
+                             self.on_change)
+        self.classifier = await learn_intents(self.retriever.embed_queries)
 
     async def _load_generator(self) -> None:
         # A generator that cannot load is not fatal: answers fall back to passages.
         with contextlib.suppress(TropaError):
-            await self._load(self.generator, "generator")
+            await pipelines.load(self.inference, self.generator, self.settings.force_webgpu,
+                                 self.on_change)
 
     # -- asking -------------------------------------------------------------------------
     def conversation(self, scope: Scope) -> list[Exchange]:
-        return self.history.setdefault(scope.key, [])
+        return self.history.conversation(scope)
 
     async def ask(self, question: str, scope: Scope, lang: str) -> Exchange:
-        """Answer ``question``; the Exchange is in the scope's history from the start."""
-        exchange = Exchange(question=question.strip(), lang=lang)
-        turns = self.conversation(scope)
-        previous = [Turn(e.question, e.text, e.intent) for e in turns if e.status == "done"]
-        turns.append(exchange)
+        """Answer ``question``; the Exchange is in the scope's history from the start.
+
+        It always ends finished: ``failed`` with the error's message when anything goes
+        wrong (a bug included), ``stopped`` when the task is cancelled.
+        """
+        exchange, previous = self.history.begin(question, scope, lang)
         self.busy = True
         self.on_change()
         try:
             await self._answer(exchange, scope, previous)
         except TropaError as error:
-            exchange.status, exchange.error = "failed", str(error)
-            if exchange.hits and exchange.answer is None:
-                exchange.answer = cite("", exchange.hits)
+            self._fail(exchange, str(error))
+        except asyncio.CancelledError:
+            exchange.status = "stopped"
+            raise
+        except Exception as error:  # a bug must end the exchange, not leave a spinner
+            self._fail(exchange, f"unexpected {type(error).__name__}: {error}")
         finally:
             self.busy = False
             self.on_change()
         return exchange
 
+    @staticmethod
+    def _fail(exchange: Exchange, message: str) -> None:
+        exchange.status, exchange.error = "failed", message
+        if exchange.hits and exchange.answer is None:
+            exchange.answer = cite("", exchange.hits)
+
     async def _answer(self, exchange: Exchange, scope: Scope, previous: list[Turn]) -> None:
         await self.start()
-        # A follow-up ("and while loops?", "show me the solution") carries little content
-        # of its own: retrieve with the previous question of this conversation too.
-        query = f"{exchange.question} {previous[-1].question}" if previous else exchange.question
-        vector = (await self.inference.embed(self.embedder.id, [query], "query: "))[0]
-        if self.router is not None:
-            exchange.intent = self.router.route(vector).intent
-        exchange.hint_first = exchange.intent == "solve" and not (
-            previous and previous[-1].intent == "solve")
-        roadmap = scope.roadmap
+        query = follow_up_query(exchange.question, previous)
+        vector = (await self.retriever.embed_queries([query]))[0]
+        if self.classifier is not None:
+            exchange.intent = self.classifier.classify(vector).intent
+        exchange.hint_first = wants_hint_first(exchange.intent, previous)
         if exchange.intent == "plan":
-            messages = self._plan_messages(exchange, roadmap)
+            titles = trail_titles(self.library, scope.roadmap, exchange.lang)
+            messages = build_plan_messages(exchange.question, titles, exchange.lang)
         else:
-            found = await self.inference.search(vector, SEARCH_K, rows_in_scope(self.passages, roadmap))
-            exchange.hits = rank(found, self.passages, exchange.lang, k=3, per_topic=2)
+            exchange.hits = await self.retriever.search(vector, exchange.lang, scope.roadmap)
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
                                       intent=exchange.intent, history=previous)
         exchange.status = "waiting"
@@ -199,6 +137,9 @@ class Tutor:
             exchange.status = "passages"
             exchange.answer = cite("", exchange.hits)
             return
+        await self._generate(exchange, messages)
+
+    async def _generate(self, exchange: Exchange, messages: list[dict[str, str]]) -> None:
         exchange.status = "generating"
 
         def token(text: str) -> None:
@@ -207,19 +148,10 @@ class Tutor:
 
         result = await self.inference.generate(self.generator.id, messages, MAX_NEW_TOKENS, token)
         exchange.text = str(result.get("text", exchange.text))
-        if result.get("device") and result.get("device") != self.generator.device:
-            self.generator.device = str(result["device"])
-            self.generator.reason = str(result.get("reason", ""))
+        self.generator.ran_on(result)
         exchange.answer = cite(exchange.text, exchange.hits) if exchange.hits else Answer(
             exchange.text.strip(), (), False)
         exchange.status = "stopped" if result.get("interrupted") else "done"
-
-    def _plan_messages(self, exchange: Exchange, roadmap: str | None) -> list[dict[str, str]]:
-        roadmaps = [roadmap] if roadmap else list(self.library.order)
-        titles = [self.library.topic(topic_id, exchange.lang).title
-                  for rid in roadmaps
-                  for topic_id in self.library.roadmap(rid, exchange.lang).topic_ids]
-        return build_plan_messages(exchange.question, titles, exchange.lang)
 
     async def stop(self) -> bool:
         """Interrupt the answer being generated, if any."""

@@ -1,60 +1,54 @@
-"""The page shell: mounts the views into ``#app`` and routes browser events to them.
+"""The page shell: mounts the views into the page's root and routes browser events to them.
 
 Navigation uses plain ``#/...`` anchors, so only a few listeners exist for the app's
 lifetime, all on window or the root element (delegation through ``data-action``):
-``hashchange``, ``click``, ``submit`` and ``keydown``. Their proxies are released in
-``unmount``.
+``hashchange``, ``click``, ``submit`` and ``keydown``. The ``Page`` (``app.bridge.dom``
+on the browser) holds them and releases them in ``unmount``; this module touches the
+DOM only through it and through the elements and events it hands over.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from js import document, window  # type: ignore[import-not-found]
-from pyscript.ffi import create_proxy  # type: ignore[import-not-found]
-
+from app.core.conversation import Scope
 from app.core.errors import TropaError
 from app.core.i18n import LANGUAGES
 from app.core.library import Library
 from app.core.routes import Route, parse
-from app.core.settings import from_query
-from app.ports import Api, Inference, Preferences
-from app.services.library import load_library
-from app.services.tutor import Scope, Tutor
+from app.ports import Page, Preferences
+from app.services.tutor import Tutor
 from app.ui import tutor_view, views
+
+LoadLibrary = Callable[[], Awaitable[Library]]
+# Builds the tutor for a loaded library; the callback is told of every change.
+MakeTutor = Callable[[Library, Callable[[], None]], Tutor]
 
 
 class Shell:
-    def __init__(self, root: Any, api: Api, preferences: Preferences, lang: str,
-                 inference_factory: Any) -> None:
-        self.root = root
-        self.api = api
+    def __init__(self, page: Page, preferences: Preferences, lang: str,
+                 load_library: LoadLibrary, make_tutor: MakeTutor) -> None:
+        self.page = page
+        self.root = page.root
         self.preferences = preferences
         self.lang = lang
-        self.inference_factory = inference_factory
+        self.load_library = load_library
+        self.make_tutor = make_tutor
         self.library: Library | None = None
         self.tutor: Tutor | None = None
-        self._proxies: list[tuple[Any, str, Any]] = []
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- lifetime -------------------------------------------------------------------------
     def mount(self) -> None:
-        self._listen(window, "hashchange", self._on_hashchange)
-        self._listen(self.root, "click", self._on_click)
-        self._listen(self.root, "submit", self._on_submit)
-        self._listen(self.root, "keydown", self._on_keydown)
+        self.page.listen("window", "hashchange", self._on_hashchange)
+        self.page.listen("root", "click", self._on_click)
+        self.page.listen("root", "submit", self._on_submit)
+        self.page.listen("root", "keydown", self._on_keydown)
 
     def unmount(self) -> None:
-        for target, event, proxy in self._proxies:
-            target.removeEventListener(event, proxy)
-            proxy.destroy()
-        self._proxies.clear()
-
-    def _listen(self, target: Any, event: str, handler: Any) -> None:
-        proxy = create_proxy(handler)
-        target.addEventListener(event, proxy)
-        self._proxies.append((target, event, proxy))
+        self.page.release()
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -65,7 +59,7 @@ class Shell:
         """Load the library and show the current route, or the reason it failed."""
         self._set_state("loading")
         try:
-            self.library = await load_library(self.api)
+            self.library = await self.load_library()
         except TropaError as error:
             self.root.innerHTML = views.header(self.lang) + views.load_error(str(error), self.lang)
             self._set_state("error")
@@ -75,7 +69,7 @@ class Shell:
 
     # -- rendering ------------------------------------------------------------------------
     def _route(self) -> Route:
-        return parse(str(window.location.hash))
+        return parse(self.page.location_hash())
 
     def scope(self, route: Route) -> Scope | None:
         """Where the tutor is asked from on ``route``; None where it has no place."""
@@ -99,16 +93,15 @@ class Shell:
     def render(self) -> None:
         route = self._route()
         self.root.innerHTML = views.page(self.library, route, self.lang, self._panel(route))
-        document.title = views.title_of(self.library, route, self.lang)
-        document.documentElement.lang = self.lang
+        self.page.set_document(views.title_of(self.library, route, self.lang), self.lang)
 
     def _tutor_changed(self) -> None:
         """Refresh only the tutor's status and log, leaving the question box alone."""
         scope = self.scope(self._route())
         if self.tutor is None or scope is None:
             return
-        status = document.getElementById("tutor-status")
-        log = document.getElementById("tutor-log")
+        status = self.page.element("tutor-status")
+        log = self.page.element("tutor-log")
         if not status or not log:
             return
         status.innerHTML = tutor_view.status(self.tutor, self.lang)
@@ -127,10 +120,7 @@ class Shell:
         if self.tutor is None:
             if self.library is None:
                 raise TropaError("the library is not loaded")
-            settings = from_query(str(window.location.search), self.preferences.get("webgpu"))
-            inference: Inference = self.inference_factory()
-            self.tutor = Tutor(inference, self.api, self.library, dict(self.library.retrieval),
-                               settings, on_change=self._tutor_changed)
+            self.tutor = self.make_tutor(self.library, self._tutor_changed)
         return self.tutor
 
     async def _ask(self, question: str) -> None:
@@ -143,7 +133,7 @@ class Shell:
     # -- events ---------------------------------------------------------------------------
     def _on_hashchange(self, _event: Any) -> None:
         self.render()
-        window.scrollTo(0, 0)
+        self.page.scroll_to_top()
 
     def _on_submit(self, event: Any) -> None:
         form = event.target

@@ -8,9 +8,11 @@ alone, so typing is never interrupted).
 from __future__ import annotations
 
 from app.core.answer import link_for
+from app.core.conversation import Exchange
 from app.core.i18n import MESSAGES, t
 from app.core.markdown import render
-from app.services.tutor import Exchange, ModelState, Tutor
+from app.services.pipelines import PipelineState
+from app.services.tutor import Tutor
 from app.ui.html import Markup, h
 
 
@@ -26,7 +28,7 @@ def reason_text(reason: str, lang: str) -> str:
     return t(lang, key) if key in MESSAGES["en"] else reason
 
 
-def model_line(state: ModelState, lang: str) -> Markup:
+def model_line(state: PipelineState, lang: str) -> Markup:
     attrs = {"class": f"model model-{state.phase}", "data-model": state.id,
              "data-phase": state.phase, "data-device": state.device or None,
              "data-dtype": state.dtype or None}

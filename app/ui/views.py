@@ -6,8 +6,8 @@ under CPython; ``app.ui.shell`` puts the result on the page.
 
 from __future__ import annotations
 
-from app.core.i18n import LANGUAGES, t
-from app.core.library import DEFAULT_LANGUAGE, Library, Roadmap, Topic
+from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, level_key, resource_key, t
+from app.core.library import Library, Roadmap, Topic
 from app.core.routes import Route, href
 from app.ui.html import Markup, h
 
@@ -41,7 +41,7 @@ def header(lang: str) -> Markup:
 
 
 def level_badge(level: str, lang: str) -> Markup:
-    return h("span", {"class": f"level level-{level}"}, t(lang, f"level_{level}"))
+    return h("span", {"class": f"level level-{level}"}, t(lang, level_key(level)))
 
 
 def language_notice(roadmap: Roadmap, lang: str) -> Markup | None:
@@ -138,7 +138,7 @@ def topic_page(library: Library, topic_id: str, lang: str) -> Markup:
         h(
             "li",
             None,
-            h("span", {"class": f"rtype rtype-{item.type}"}, t(lang, f"resource_{item.type}")),
+            h("span", {"class": f"rtype rtype-{item.type}"}, t(lang, resource_key(item.type))),
             " ",
             h("a", {"href": item.url, "rel": "noopener noreferrer", "target": "_blank"},
               item.title),
@@ -194,24 +194,6 @@ def load_error(message: str, lang: str) -> Markup:
     )
 
 
-def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None) -> Markup:
-    """The whole page for ``route``; an unknown roadmap or topic gives not_found.
-
-    ``extra`` (the tutor panel) is placed after the page's own content.
-    """
-    if library is None:
-        body = h("p", {"class": "loading"}, t(lang, "loading"))
-    elif route.view == "home":
-        body = home(library, lang)
-    elif route.view == "roadmap" and any(r == route.target for r, _ in library.roadmaps):
-        body = roadmap_page(library, route.target, lang)
-    elif route.view == "topic" and (route.target, DEFAULT_LANGUAGE) in library.topics:
-        body = topic_page(library, route.target, lang)
-    else:
-        body = not_found(lang)
-    return Markup(header(lang) + h("main", {"id": "main"}, body, extra))
-
-
 def exists(library: Library, route: Route) -> bool:
     """Whether ``route`` names a roadmap or topic the library has (home always exists)."""
     if route.view == "home":
@@ -223,11 +205,29 @@ def exists(library: Library, route: Route) -> bool:
     return False
 
 
+def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None) -> Markup:
+    """The whole page for ``route``; an unknown roadmap or topic gives not_found.
+
+    ``extra`` (the tutor panel) is placed after the page's own content.
+    """
+    if library is None:
+        body = h("p", {"class": "loading"}, t(lang, "loading"))
+    elif not exists(library, route):
+        body = not_found(lang)
+    elif route.view == "roadmap":
+        body = roadmap_page(library, route.target, lang)
+    elif route.view == "topic":
+        body = topic_page(library, route.target, lang)
+    else:
+        body = home(library, lang)
+    return Markup(header(lang) + h("main", {"id": "main"}, body, extra))
+
+
 def title_of(library: Library | None, route: Route, lang: str) -> str:
     """The document title for ``route``."""
-    if library is not None:
-        if route.view == "roadmap" and any(r == route.target for r, _ in library.roadmaps):
+    if library is not None and exists(library, route):
+        if route.view == "roadmap":
             return f"{library.roadmap(route.target, lang).title} · Tropa"
-        if route.view == "topic" and (route.target, DEFAULT_LANGUAGE) in library.topics:
+        if route.view == "topic":
             return f"{library.topic(route.target, lang).title} · Tropa"
     return "Tropa"

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.i18n import DEFAULT_LANGUAGE
+from app.core.i18n import LANGUAGES as UI_LANGUAGES
 from builder.content.problems import ContentError, Problem
 from builder.content.roadmaps import RoadmapFile, check_graph, read_roadmap
 from builder.content.topics import ID_PATTERN, TopicFile, read_topic
 
-LANGUAGES = ("en", "ru")
-SOURCE_LANGUAGE = "en"
+# The app's languages: content in a language the UI cannot show would be unreachable.
+LANGUAGES = tuple(UI_LANGUAGES)
+SOURCE_LANGUAGE = DEFAULT_LANGUAGE
 ROADMAP_FILE = "roadmap.md"
 
 

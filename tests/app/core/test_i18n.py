@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from app.core.i18n import LANGUAGES, MESSAGES, pick_language, t
+from app.core.i18n import LANGUAGES, MESSAGES, level_key, pick_language, resource_key, t
+from builder.content.topics import LEVELS, RESOURCE_TYPES
 
 
 def test_every_language_has_every_key_with_the_same_placeholders() -> None:
@@ -30,3 +31,11 @@ def test_t_formats_and_refuses_unknown_keys() -> None:
 )
 def test_pick_language(saved: str | None, browser: list[str], expected: str) -> None:
     assert pick_language(saved, browser) == expected
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_level_and_resource_type_the_compiler_accepts_has_words(lang: str) -> None:
+    # A new level or resource type in the content compiler must not make t() raise in
+    # the page: this fails until both languages name it.
+    for key in [level_key(level) for level in LEVELS] + [resource_key(kind) for kind in RESOURCE_TYPES]:
+        assert t(lang, key), key

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from app.core.library import Library
 from app.core.prompt import (
     ANSWER_CUE,
     HINT_FIRST,
@@ -8,9 +9,11 @@ from app.core.prompt import (
     Turn,
     build_messages,
     estimate_tokens,
+    trail_titles,
     trim_words,
 )
 from app.core.retrieval import Hit, Passage
+from tests.app.core.test_library import DATA
 
 LONG = " ".join(f"word{i}" for i in range(400))
 HITS = [Hit(Passage(i, f"t{i}", "en", "py", f"Title {i}", LONG), 0.9 - i / 10) for i in range(3)]
@@ -40,3 +43,10 @@ def test_trim_words_cuts_at_a_word_and_marks_it() -> None:
     cut = trim_words(LONG, 10)
     assert cut.endswith(" …") and len(cut) <= 10 * 3 + 2
     assert cut.split()[-2].startswith("word")
+
+
+def test_plans_list_the_trails_topics_in_order() -> None:
+    library = Library.from_dict(DATA)
+    assert trail_titles(library, "py", "en") == ["A", "B", "C"]
+    assert len(trail_titles(library, None, "en")) == sum(
+        len(library.roadmap(r, "en").topic_ids) for r in library.order)

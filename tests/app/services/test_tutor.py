@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from app.core.conversation import Scope
 from app.core.library import Library
 from app.core.prompt import HINT_FIRST, PLAN
 from app.core.settings import Settings
-from app.services.tutor import Scope, Tutor
+from app.services.tutor import Tutor
 from tests.app.core.test_library import DATA
 from tests.fakes import FakeApi, FakeInference, bag_of_words
 
@@ -52,7 +53,8 @@ RETRIEVAL = {
     "dim": 64,
     "model": "embedder-x",
     "dtype": "q8",
-    "prefix": "passage: ",
+    "passage_prefix": "passage: ",
+    "query_prefix": "query: ",
 }
 
 
@@ -64,8 +66,7 @@ def make_tutor(**fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
     tutor = Tutor(
         inference,
         api,
-        Library.from_dict(DATA),
-        RETRIEVAL,
+        Library.from_dict({**DATA, "retrieval": RETRIEVAL}),
         Settings(generator="gen-x"),
         on_change=lambda: changes.append(1),
     )
@@ -122,7 +123,7 @@ def test_stop_interrupts_the_answer() -> None:
     async def run() -> Any:
         task = asyncio.ensure_future(tutor.ask("How do loops work?", Scope(), "en"))
         while not task.done() and not (
-            tutor.history.get("library") and tutor.history["library"][0].status == "generating"
+            tutor.conversation(Scope()) and tutor.conversation(Scope())[0].status == "generating"
         ):
             await asyncio.sleep(0.001)
         await asyncio.sleep(0.01)
@@ -165,7 +166,7 @@ def test_a_worker_speaking_another_protocol_is_refused() -> None:
     tutor, _, _ = make_tutor(handles=["hello", "embed"])
     exchange = asyncio.run(tutor.ask("anything", Scope(), "en"))
     assert exchange.status == "failed"
-    assert "speaks another protocol" in exchange.error
+    assert "this page needs" in exchange.error and "reload the page" in exchange.error
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -180,3 +181,41 @@ def test_history_is_kept_per_scope_and_fed_back(lang: str) -> None:
     second = [args for name, args in inference.calls if name == "generate"][1]
     assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
     assert second[1]["content"] == "How do loops repeat a block?"
+
+
+class BuggyInference(FakeInference):
+    """A worker client with a bug: it breaks with a plain Python error mid-answer."""
+
+    async def generate(self, model: str, messages: list[dict[str, str]], max_new_tokens: int,
+                       on_token: Any = None) -> dict[str, Any]:
+        if on_token:
+            on_token("Half an ")
+        raise KeyError("payload")
+
+
+def test_an_unexpected_error_fails_the_exchange_with_a_message() -> None:
+    vectors = [bag_of_words(f"{p['title']}: {p['text']}") for p in PASSAGES]
+    inference = BuggyInference(vectors={RETRIEVAL["vectors"]: vectors})
+    tutor = Tutor(inference, FakeApi({RETRIEVAL["passages"]: PASSAGES}),
+                  Library.from_dict({**DATA, "retrieval": RETRIEVAL}), Settings(generator="gen-x"))
+    exchange = asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), "en"))
+    assert exchange.status == "failed" and exchange.finished
+    assert exchange.error == "unexpected KeyError: 'payload'"
+    assert not tutor.busy
+    assert exchange.answer is not None and exchange.answer.citations  # the passages stay
+
+
+def test_a_cancelled_answer_ends_stopped() -> None:
+    tutor, _, _ = make_tutor(reply="word " * 150, token_delay=0.001)
+
+    async def run() -> None:
+        task = asyncio.ensure_future(tutor.ask("How do loops work?", Scope(), "en"))
+        while not tutor.conversation(Scope()) or tutor.conversation(Scope())[0].status != "generating":
+            await asyncio.sleep(0.001)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    assert tutor.conversation(Scope())[0].status == "stopped"
+    assert not tutor.busy

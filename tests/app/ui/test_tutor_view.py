@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import asyncio
 
-from app.services.tutor import Exchange, ModelState, Scope
+from app.core.conversation import Exchange, Scope
+from app.services.pipelines import PipelineState
 from app.ui import tutor_view
 from tests.app.services.test_tutor import make_tutor
 
 
 def test_loading_ready_and_failed_models_say_what_they_are_doing() -> None:
-    loading = ModelState("qwen", phase="loading", loaded=250_000_000, total=500_000_000)
+    loading = PipelineState("qwen", "generator", phase="loading", loaded=250_000_000,
+                            total=500_000_000)
     assert "qwen: loading 50% of 500 MB" in tutor_view.model_line(loading, "en")
     assert '<progress max="500000000" value="250000000">' in tutor_view.model_line(loading, "en")
-    ready = ModelState("qwen", phase="ready", device="wasm", dtype="q8", reason="fallback-adapter")
+    ready = PipelineState("qwen", "generator", phase="ready", device="wasm", dtype="q8",
+                          reason="fallback-adapter")
     line = tutor_view.model_line(ready, "ru")
     assert "qwen на WASM · q8" in line and "программный адаптер" in line
     assert 'data-device="wasm"' in line
-    failed = ModelState("qwen", phase="failed", error="<b>404</b> onnx/model.onnx")
+    failed = PipelineState("qwen", "generator", phase="failed", error="<b>404</b> onnx/model.onnx")
     assert "&lt;b&gt;404&lt;/b&gt;" in tutor_view.model_line(failed, "en")
-    odd = ModelState("qwen", phase="ready", device="webgpu", dtype="q4", reason="webgpu-load-failed: x")
+    odd = PipelineState("qwen", "generator", phase="ready", device="webgpu", dtype="q4",
+                        reason="webgpu-load-failed: x")
     assert "WebGPU failed, fell back to WASM" in tutor_view.model_line(odd, "en")
 
 

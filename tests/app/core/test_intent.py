@@ -2,30 +2,31 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.router import INTENTS, PROTOTYPES, IntentRouter, prototype_texts
+from app.core.intent import INTENTS, PROTOTYPES, IntentClassifier, prototype_texts
 
 
 def axis(i: int, dim: int = 4) -> list[float]:
     return [1.0 if j == i else 0.0 for j in range(dim)]
 
 
-ROUTER = IntentRouter({intent: [axis(n)] for n, intent in enumerate(INTENTS)})
+CLASSIFIER = IntentClassifier({intent: [axis(n)] for n, intent in enumerate(INTENTS)})
 
 
 def test_nearest_centroid_wins() -> None:
-    assert ROUTER.route([0.1, 0.9, 0.1, 0.0]).intent == "solve"
-    assert ROUTER.route([0.1, 0.2, 0.95, 0.0]).intent == "plan"
+    assert CLASSIFIER.classify([0.1, 0.9, 0.1, 0.0]).intent == "solve"
+    assert CLASSIFIER.classify([0.1, 0.2, 0.95, 0.0]).intent == "plan"
 
 
 def test_explain_is_kept_unless_another_intent_is_clearly_closer() -> None:
-    assert ROUTER.route([0.70, 0.703, 0.0, 0.0]).intent == "explain"
-    assert ROUTER.route([0.70, 0.703, 0.0, 0.0], margin=0.0).intent == "solve"
+    assert CLASSIFIER.classify([0.70, 0.703, 0.0, 0.0]).intent == "explain"
+    assert CLASSIFIER.classify([0.70, 0.703, 0.0, 0.0], margin=0.0).intent == "solve"
 
 
 def test_prototypes_cover_every_intent_in_both_languages() -> None:
+    assert tuple(PROTOTYPES) == INTENTS
     for texts in PROTOTYPES.values():
         assert any(any("а" <= ch <= "я" for ch in t.lower()) for t in texts)
         assert any(t.isascii() for t in texts)
     assert len(prototype_texts()) == sum(len(t) for t in PROTOTYPES.values())
     with pytest.raises(ValueError, match="no prototype vectors for intent"):
-        IntentRouter({"explain": [axis(0)]})
+        IntentClassifier({"explain": [axis(0)]})

@@ -1,4 +1,4 @@
-"""Which model and which kind of reply a learner's message needs.
+"""Which kind of reply a learner's message needs: the intent classifier.
 
 No classifier weights exist offline, so intent comes from the embedder: each intent has
 a few prototype sentences in English and Russian; their embeddings are averaged into a
@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from app.core.vectors import centroid, dot
 
-PROTOTYPES: dict[str, tuple[str, ...]] = {
+Intent = Literal["explain", "solve", "plan"]
+
+PROTOTYPES: dict[Intent, tuple[str, ...]] = {
     "explain": (
         "What is a list comprehension?",
         "How does a left join work?",
@@ -44,32 +47,32 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-INTENTS = tuple(PROTOTYPES)
+INTENTS: tuple[Intent, ...] = get_args(Intent)
 
 
 @dataclass(frozen=True)
 class Decision:
-    intent: str
-    scores: Mapping[str, float]
+    intent: Intent
+    scores: Mapping[Intent, float]
 
 
-class IntentRouter:
-    """Routes embedded messages to intents by nearest centroid.
+class IntentClassifier:
+    """Classifies embedded messages into intents by nearest centroid.
 
     Build it from the prototype embeddings, intent → list of unit vectors.
     """
 
-    def __init__(self, prototype_vectors: Mapping[str, Sequence[Sequence[float]]]) -> None:
+    def __init__(self, prototype_vectors: Mapping[Intent, Sequence[Sequence[float]]]) -> None:
         missing = [intent for intent in INTENTS if not prototype_vectors.get(intent)]
         if missing:
             raise ValueError(f"no prototype vectors for intent(s): {', '.join(missing)}")
         self.centroids = {i: centroid(prototype_vectors[i]) for i in INTENTS}
 
-    def route(self, message_vector: Sequence[float], margin: float = 0.005) -> Decision:
+    def classify(self, message_vector: Sequence[float], margin: float = 0.005) -> Decision:
         """Nearest intent; another intent must beat ``explain`` by ``margin`` to win.
 
-        Explaining from the library is the safe default: a misrouted question still gets
-        retrieved passages, while a misrouted plan or hint would not. e5's cosines sit in a
+        Explaining from the library is the safe default: a misclassified question still gets
+        retrieved passages, while a misclassified plan or hint would not. e5's cosines sit in a
         narrow band: measured here, "give me the answer to this exercise" scored solve
         0.871 vs explain 0.861, and plain questions had solve 0.015–0.03 below explain.
         """
@@ -80,6 +83,6 @@ class IntentRouter:
         return Decision(best, scores)
 
 
-def prototype_texts() -> list[tuple[str, str]]:
+def prototype_texts() -> list[tuple[Intent, str]]:
     """(intent, sentence) pairs in a fixed order, for embedding in one batch."""
     return [(intent, text) for intent, texts in PROTOTYPES.items() for text in texts]

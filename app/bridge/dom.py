@@ -1,0 +1,54 @@
+"""The page's document on the browser: the mount point, listeners, address and title.
+
+``app.ui`` reaches the DOM only through this object (the ``Page`` port), so it imports
+nothing from ``js`` or ``pyscript``. Every listener's proxy is kept and released in
+``release``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from js import document, navigator, window  # type: ignore[import-not-found]
+from pyscript.ffi import create_proxy  # type: ignore[import-not-found]
+
+
+class BrowserPage:
+    """``document`` with the app mounted in the element ``#<root_id>``."""
+
+    def __init__(self, root_id: str = "app") -> None:
+        self.root: Any = document.getElementById(root_id)
+        self._proxies: list[tuple[Any, str, Any]] = []
+
+    def listen(self, target: Literal["window", "root"], event: str,
+               handler: Callable[[Any], None]) -> None:
+        element = window if target == "window" else self.root
+        proxy = create_proxy(handler)
+        element.addEventListener(event, proxy)
+        self._proxies.append((element, event, proxy))
+
+    def release(self) -> None:
+        for element, event, proxy in self._proxies:
+            element.removeEventListener(event, proxy)
+            proxy.destroy()
+        self._proxies.clear()
+
+    def location_hash(self) -> str:
+        return str(window.location.hash)
+
+    def location_search(self) -> str:
+        return str(window.location.search)
+
+    def languages(self) -> list[str]:
+        return [str(tag) for tag in (navigator.languages or [])]
+
+    def element(self, element_id: str) -> Any:
+        return document.getElementById(element_id)
+
+    def set_document(self, title: str, lang: str) -> None:
+        document.title = title
+        document.documentElement.lang = lang
+
+    def scroll_to_top(self) -> None:
+        window.scrollTo(0, 0)
