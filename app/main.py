@@ -15,7 +15,7 @@ from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
 from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
-from app.core.library import Library
+from app.core.library.catalog import Library
 from app.core.settings import from_query
 from app.services.library import load_library
 from app.services.tutor import Tutor

@@ -16,7 +16,7 @@ Sections, each bounded by its own time cap:
    ``embed`` vs ``models.embedder.Embedder`` (batch 32, same threads); sentences/s.
 3. Retrieval: worker ``index`` + ``search`` (k=10, whole index) over synthetic unit
    vectors of 1k/10k/100k x 384, p50 of the round trip timed in the page, vs NumPy
-   dot product + top-k in CPython; plus ``app.core.retrieval.rank`` (CPython) on the hits.
+   dot product + top-k in CPython; plus ``app.core.tutor.retrieval.rank`` (CPython) on the hits.
 
 Everything is served by the real server (``python -m server``) on 127.0.0.1 from a temporary
 hard-linked copy of dist/ (the synthetic vectors go there); the copy, the server and the
@@ -520,7 +520,7 @@ def bench_embed(report: Report, page: Page, args: argparse.Namespace, threads: i
 def bench_search(report: Report, page: Page, content: Path, args: argparse.Namespace) -> None:
     import numpy as np
 
-    from app.core.retrieval import Passage, rank
+    from app.core.tutor.retrieval import Passage, rank
 
     rng = np.random.default_rng(20240607)
     query = rng.standard_normal(SEARCH_DIM).astype(np.float32)

@@ -7,7 +7,7 @@ little-endian, one L2-normalised row of ``dim`` values per passage, in the passa
 order, embedded with the ``passage_prefix``). A question is embedded with the same
 model and the ``query_prefix``.
 
-Written by ``builder.content.library``; read by ``app.core.library`` and the tutor.
+Written by ``builder.content.library``; read by ``app.core.library.catalog`` and the tutor.
 """
 
 from __future__ import annotations

@@ -77,6 +77,8 @@ CORE = ("contracts", "app.core")
 LAYERS = [
     ("contracts", ("contracts",)),
     ("app/core", CORE),
+    # The library knows nothing of the tutor that reads it.
+    ("app/core/library", ("contracts", "app.core.errors", "app.core.i18n", "app.core.library")),
     ("app/services", (*CORE, "app.services", "app.ports")),
     ("app/ports.py", CORE),
     ("app/ui", (*CORE, "app.services", "app.ports", "app.ui")),

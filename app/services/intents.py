@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from app.core.intent import INTENTS, Intent, IntentClassifier, prototype_texts
+from app.core.tutor.intent import INTENTS, Intent, IntentClassifier, prototype_texts
 
 EmbedQueries = Callable[[list[str]], Awaitable[list[list[float]]]]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.library import Library
+from app.core.library.catalog import Library
 from app.ports import Api
 
 LIBRARY_PATH = "/content/library.json"

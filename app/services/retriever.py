@@ -2,7 +2,7 @@
 
 ``prepare`` fetches the passages and hands the vectors file to the worker; ``search``
 embeds nothing itself: it takes a query vector, asks the worker for the nearest rows
-in scope and ranks them with ``app.core.retrieval``.
+in scope and ranks them with ``app.core.tutor.retrieval``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.core.errors import LibraryError
-from app.core.retrieval import Hit, Passage, passages_from_json, rank, rows_in_scope
+from app.core.tutor.retrieval import Hit, Passage, passages_from_json, rank, rows_in_scope
 from app.ports import Api, Inference
 from contracts import library as library_format
 

@@ -2,7 +2,7 @@
 
 ``Tutor`` composes the parts, each tested on its own: ``Retriever`` (passages and
 vector search), the intent classifier (``learn_intents``), prompt building
-(``app.core.prompt``), the conversations (``app.core.conversation.History``) and the
+(``app.core.tutor.prompt``), the conversations (``app.core.tutor.conversation.History``) and the
 worker's pipelines (``app.services.pipelines``).
 
 ``start`` readies retrieval and the classifier and begins loading the generator in the
@@ -18,13 +18,13 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from app.core.answer import Answer, cite
-from app.core.conversation import Exchange, History, Scope, follow_up_query, wants_hint_first
 from app.core.errors import TropaError
-from app.core.intent import IntentClassifier
-from app.core.library import Library
-from app.core.prompt import Turn, build_messages, build_plan_messages, trail_titles
+from app.core.library.catalog import Library
 from app.core.settings import Settings
+from app.core.tutor.answer import Answer, cite
+from app.core.tutor.conversation import Exchange, History, Scope, follow_up_query, wants_hint_first
+from app.core.tutor.intent import IntentClassifier
+from app.core.tutor.prompt import Turn, build_messages, build_plan_messages, trail_titles
 from app.ports import Api, Inference
 from app.services import pipelines
 from app.services.intents import learn_intents

@@ -13,11 +13,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.core.conversation import Scope
 from app.core.errors import TropaError
 from app.core.i18n import LANGUAGES
-from app.core.library import Library
-from app.core.routes import Route, parse
+from app.core.library.catalog import Library
+from app.core.library.routes import Route, parse
+from app.core.tutor.conversation import Scope
 from app.ports import Page, Preferences
 from app.services.tutor import Tutor
 from app.ui import tutor_view, views

@@ -7,10 +7,10 @@ alone, so typing is never interrupted).
 
 from __future__ import annotations
 
-from app.core.answer import link_for
-from app.core.conversation import Exchange
 from app.core.i18n import MESSAGES, t
-from app.core.markdown import render
+from app.core.tutor.answer import link_for
+from app.core.tutor.conversation import Exchange
+from app.core.tutor.markdown import render
 from app.services.pipelines import PipelineState
 from app.services.tutor import Tutor
 from app.ui.html import Markup, h

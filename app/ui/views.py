@@ -7,8 +7,8 @@ under CPython; ``app.ui.shell`` puts the result on the page.
 from __future__ import annotations
 
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, level_key, resource_key, t
-from app.core.library import Library, Roadmap, Topic
-from app.core.routes import Route, href
+from app.core.library.catalog import Library, Roadmap, Topic
+from app.core.library.routes import Route, href
 from app.ui.html import Markup, h
 
 # Reading speed used for the "n min read" estimate.

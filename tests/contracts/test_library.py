@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.core.errors import LibraryError
-from app.core.library import Library
+from app.core.library.catalog import Library
 from builder.content.library import write_library
 from builder.content.tree import read_tree
 from contracts import library as format_

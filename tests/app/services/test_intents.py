@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.core.intent import INTENTS, prototype_texts
+from app.core.tutor.intent import INTENTS, prototype_texts
 from app.services.intents import learn_intents
 from tests.fakes import bag_of_words
 

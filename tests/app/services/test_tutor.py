@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from app.core.conversation import Scope
-from app.core.library import Library
-from app.core.prompt import HINT_FIRST, PLAN
+from app.core.library.catalog import Library
 from app.core.settings import Settings
+from app.core.tutor.conversation import Scope
+from app.core.tutor.prompt import HINT_FIRST, PLAN
 from app.services.tutor import Tutor
-from tests.app.core.test_library import DATA
+from tests.app.core.library.test_catalog import DATA
 from tests.fakes import FakeApi, FakeInference, bag_of_words
 
 PASSAGES = [

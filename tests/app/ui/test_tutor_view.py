@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.core.conversation import Exchange, Scope
+from app.core.tutor.conversation import Exchange, Scope
 from app.services.pipelines import PipelineState
 from app.ui import tutor_view
 from tests.app.services.test_tutor import make_tutor

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 
-from app.core.library import Library
-from app.core.routes import Route
+from app.core.library.catalog import Library
+from app.core.library.routes import Route
 from app.ui import views
 from app.ui.html import Markup, h, render
-from tests.app.core.test_library import DATA
+from tests.app.core.library.test_catalog import DATA
 
 
 def test_h_escapes_text_and_attributes_but_not_markup() -> None:

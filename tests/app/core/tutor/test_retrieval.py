@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.retrieval import Passage, rank, rows_in_scope
+from app.core.tutor.retrieval import Passage, rank, rows_in_scope
 
 
 def p(row: int, topic: str, lang: str = "en", roadmap: str = "py") -> Passage:

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from app.core.answer import Answer
-from app.core.intent import Intent
-from app.core.prompt import Turn
-from app.core.retrieval import Hit
+from app.core.tutor.answer import Answer
+from app.core.tutor.intent import Intent
+from app.core.tutor.prompt import Turn
+from app.core.tutor.retrieval import Hit
 
 Status = Literal["retrieving", "waiting", "generating", "done", "stopped", "passages", "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)

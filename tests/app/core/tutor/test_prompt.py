@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.core.library import Library
-from app.core.prompt import (
+from app.core.library.catalog import Library
+from app.core.tutor.prompt import (
     ANSWER_CUE,
     HINT_FIRST,
     SOLUTION_OK,
@@ -12,8 +12,8 @@ from app.core.prompt import (
     trail_titles,
     trim_words,
 )
-from app.core.retrieval import Hit, Passage
-from tests.app.core.test_library import DATA
+from app.core.tutor.retrieval import Hit, Passage
+from tests.app.core.library.test_catalog import DATA
 
 LONG = " ".join(f"word{i}" for i in range(400))
 HITS = [Hit(Passage(i, f"t{i}", "en", "py", f"Title {i}", LONG), 0.9 - i / 10) for i in range(3)]

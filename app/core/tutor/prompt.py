@@ -11,9 +11,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.core.intent import Intent
-from app.core.library import Library
-from app.core.retrieval import Hit
+from app.core.library.catalog import Library
+from app.core.tutor.intent import Intent
+from app.core.tutor.retrieval import Hit
 
 # Conservative: about 3 characters per token for mixed English/Russian/code text.
 CHARS_PER_TOKEN = 3.0

@@ -22,7 +22,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-# A citation marker ``[n]`` of the n-th passage; ``app.core.answer`` reads the same markers.
+# A citation marker ``[n]`` of the n-th passage; ``app.core.tutor.answer`` reads the same markers.
 CITATION = re.compile(r"\[(\d{1,2})\]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])")

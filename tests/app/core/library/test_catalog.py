@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from app.core.errors import LibraryError
-from app.core.library import Library
+from app.core.library.catalog import Library
 from contracts.library import FORMAT
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.intent import INTENTS, PROTOTYPES, IntentClassifier, prototype_texts
+from app.core.tutor.intent import INTENTS, PROTOTYPES, IntentClassifier, prototype_texts
 
 
 def axis(i: int, dim: int = 4) -> list[float]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.routes import HOME, NOT_FOUND, Route, href, parse
+from app.core.library.routes import HOME, NOT_FOUND, Route, href, parse
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from app.core.vectors import centroid, dot
+from app.core.tutor.vectors import centroid, dot
 
 Intent = Literal["explain", "solve", "plan"]
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.core.answer import cite
-from app.core.retrieval import Hit, Passage
+from app.core.tutor.answer import cite
+from app.core.tutor.retrieval import Hit, Passage
 
 HITS = [Hit(Passage(0, "py.a", "en", "py", "A", "x"), 0.9),
         Hit(Passage(1, "py.b", "en", "py", "B", "y"), 0.8),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.markdown import render
+from app.core.tutor.markdown import render
 
 
 def test_model_output_cannot_inject_markup() -> None:

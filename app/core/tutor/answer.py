@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.core.markdown import CITATION
-from app.core.retrieval import Hit
-from app.core.routes import Route, href
+from app.core.library.routes import Route, href
+from app.core.tutor.markdown import CITATION
+from app.core.tutor.retrieval import Hit
 
 
 @dataclass(frozen=True)

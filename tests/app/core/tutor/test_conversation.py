@@ -1,7 +1,15 @@
 from __future__ import annotations
 
-from app.core.conversation import FINAL, STATUSES, Exchange, History, Scope, follow_up_query, wants_hint_first
-from app.core.prompt import Turn
+from app.core.tutor.conversation import (
+    FINAL,
+    STATUSES,
+    Exchange,
+    History,
+    Scope,
+    follow_up_query,
+    wants_hint_first,
+)
+from app.core.tutor.prompt import Turn
 
 
 def test_conversations_are_kept_per_scope_and_only_answered_turns_carry_over() -> None:
