@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +92,31 @@ def server_url(database_url: str, dist_dir: Path) -> Iterator[str]:
     app.state.engine.dispose()
 
 
-async def logged_in(server_url: str, name: str) -> httpx.AsyncClient:
+OPEN_CLIENTS: list[httpx.AsyncClient] = []
+
+
+def new_client(server_url: str) -> httpx.AsyncClient:
+    """An httpx client closed after the test (an unclosed one leaks its sockets)."""
     client = httpx.AsyncClient(base_url=server_url, timeout=10)
+    OPEN_CLIENTS.append(client)
+    return client
+
+
+def run(scenario: Coroutine[Any, Any, None]) -> None:
+    """``asyncio.run(scenario)``, then close the clients it opened, in the same loop."""
+
+    async def and_close() -> None:
+        try:
+            await scenario
+        finally:
+            while OPEN_CLIENTS:
+                await OPEN_CLIENTS.pop().aclose()
+
+    asyncio.run(and_close())
+
+
+async def logged_in(server_url: str, name: str) -> httpx.AsyncClient:
+    client = new_client(server_url)
     token = (await client.get("/api/session")).json()["csrf_token"]
     response = await client.post("/auth/dev/login", json={"name": name}, headers={"x-csrf-token": token})
     response.raise_for_status()
@@ -140,7 +163,7 @@ def test_two_offline_devices_converge_and_lose_nothing(server_url: str) -> None:
         # The laptop saw the phone's clock: its next edit orders after everything seen.
         assert laptop.clock.now().encode() > max(w.hlc for w in laptop.replica.writes.values())
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_lost_reply_is_retried_and_counted_once(server_url: str) -> None:
@@ -163,7 +186,7 @@ def test_lost_reply_is_retried_and_counted_once(server_url: str) -> None:
         assert reader.value("topic_progress", "t1", "status") == "done"
         assert reader.cursor == 2  # two fields, each written once
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_offline_pushes_back_off_then_succeed(server_url: str) -> None:
@@ -178,7 +201,7 @@ def test_offline_pushes_back_off_then_succeed(server_url: str) -> None:
         assert report.applied == 1
         assert sleeps.delays == [0.5, 1.0, 2.0]
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_gives_up_after_every_retry_and_keeps_the_outbox(server_url: str) -> None:
@@ -197,7 +220,7 @@ def test_gives_up_after_every_retry_and_keeps_the_outbox(server_url: str) -> Non
         assert reloaded.pending == 1
         assert (await reloaded.push()).applied == 1
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_rate_limit_is_honoured_with_retry_after(database_url: str, dist_dir: Path) -> None:
@@ -219,7 +242,7 @@ def test_rate_limit_is_honoured_with_retry_after(database_url: str, dist_dir: Pa
         assert waited and all(1.0 <= w <= 2.0 for w in waited)
 
     with serve(app) as url:
-        asyncio.run(scenario(url))
+        run(scenario(url))
     app.state.engine.dispose()
 
 
@@ -235,13 +258,13 @@ def test_refusals_stop_without_losing_the_outbox(server_url: str) -> None:
         assert refused.value.status == 402
         assert tablet.pending == 1
 
-        anonymous = device(HttpxTransport(httpx.AsyncClient(base_url=server_url)), "laptop")
+        anonymous = device(HttpxTransport(new_client(server_url)), "laptop")
         anonymous.record("note", "n1", {"text": "x"})
         with pytest.raises(SyncRejected, match="Not logged in"):
             await anonymous.push()
         assert anonymous.pending == 1
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_record_refuses_unknown_kinds() -> None:
@@ -284,7 +307,7 @@ def test_an_entry_the_server_refuses_is_set_aside_and_the_rest_arrive(server_url
         await reader.pull()
         assert [reader.value("topic_progress", f"t{i}", "status") for i in range(10)] == [None] + ["done"] * 9
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_an_unnamed_refusal_is_found_by_halving(server_url: str) -> None:
@@ -296,7 +319,9 @@ def test_an_unnamed_refusal_is_found_by_halving(server_url: str) -> None:
 
             async def send(self, request: Request) -> Reply:
                 reply = await inner.send(request)
-                return Reply(422, {"detail": "invalid change"}, reply.headers) if reply.status == 422 else reply
+                if reply.status == 422:
+                    return Reply(422, {"detail": "invalid change"}, reply.headers)
+                return reply
 
         laptop = device(Unnamed(), "laptop")
         for i in range(6):
@@ -306,4 +331,4 @@ def test_an_unnamed_refusal_is_found_by_halving(server_url: str) -> None:
         assert report.applied == 5
         assert [r["change"]["entity_id"] for r in laptop.rejected] == ["n3"]
 
-    asyncio.run(scenario())
+    run(scenario())
