@@ -1,6 +1,6 @@
 # Tropa: two commands from a fresh clone.
 #   make run   install what is missing, build models, content and site, serve on 127.0.0.1:8000
-#   make test  the same set-up plus Chromium, then the whole test suite
+#   make test  lint (ruff, mypy strict), the same set-up plus Chromium, then the whole test suite
 # (No commas inside $(call say,...): make would split the message there.)
 # Every step is a file target, so re-running with nothing changed does no work.
 
@@ -28,7 +28,7 @@ run: build
 	$(call say,serving on http://127.0.0.1:8000 with SQLite in data/ - Ctrl-C stops)
 	$(PY) -m server
 
-test: build $(STAMPS)/chromium
+test: lint build $(STAMPS)/chromium
 	$(call say,running the test suite: unit + server on SQLite and PostgreSQL + browser)
 	$(PY) -m pytest
 
@@ -66,19 +66,20 @@ $(MODELS)/manifest.json: $(MODEL_SOURCES) $(STAMPS)/python
 	$(call say,models: convert + export + quantize - cached per machine; the first run takes about 8 min)
 	$(PY) -m models.build --out $(MODELS) --cache $(MODEL_CACHE)
 
-CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py)
+CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py) contracts/library.py
 content: $(CONTENT_OUT)/library.json
 $(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json
 	$(call say,content: validate + render + embed the course library)
 	$(PY) -m builder.content --out $(CONTENT_OUT)
 
-SITE_SOURCES := pyscript.toml $(shell find app -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard worker/*.js) $(wildcard builder/*.py)
+SITE_SOURCES := pyscript.toml $(shell find app contracts -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard worker/*.js) $(wildcard builder/*.py)
 site: $(DIST)/index.html
 $(DIST)/index.html: $(SITE_SOURCES) $(STAMPS)/python $(STAMPS)/npm
 	$(call say,site: vendor the runtimes + bundle the app + write the page)
 	$(PY) -m builder.site --out $(DIST)
 
 lint: $(STAMPS)/python
+	$(call say,lint: ruff + mypy strict over app builder contracts server)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
