@@ -243,3 +243,68 @@ class FakeInference:
     async def unload(self, model: str) -> None:
         await self._call("unload", {"model": model})
         self._result("unload", {"unloaded": self.loaded.pop(model, None) is not None})
+
+
+class FakeElement:
+    """The few DOM element attributes the shell uses: innerHTML, dataset, querySelector."""
+
+    def __init__(self) -> None:
+        self.innerHTML = ""
+        self.dataset = type("Dataset", (), {})()
+
+    def querySelector(self, _selector: str) -> None:
+        return None
+
+
+class FakePage:
+    """The ``Page`` port without a browser: an address, a title, and the listeners."""
+
+    def __init__(self, location_hash: str = "#/", languages: list[str] | None = None) -> None:
+        self.root = FakeElement()
+        self.hash = location_hash
+        self.search = ""
+        self.browser_languages = languages or ["en-US"]
+        self.title = ""
+        self.lang = ""
+        self.listeners: dict[tuple[str, str], Callable[[Any], None]] = {}
+
+    def listen(self, target: str, event: str, handler: Callable[[Any], None]) -> None:
+        if (target, event) in self.listeners:
+            raise AssertionError(f"a second {event} listener on {target}")
+        self.listeners[(target, event)] = handler
+
+    def release(self) -> None:
+        self.listeners.clear()
+
+    def location_hash(self) -> str:
+        return self.hash
+
+    def location_search(self) -> str:
+        return self.search
+
+    def languages(self) -> list[str]:
+        return list(self.browser_languages)
+
+    def element(self, _element_id: str) -> None:
+        return None
+
+    def set_document(self, title: str, lang: str) -> None:
+        self.title, self.lang = title, lang
+
+    def scroll_to_top(self) -> None:
+        pass
+
+    def dispatch(self, target: str, event: str, payload: Any = None) -> None:
+        """Fire ``event`` as the browser would: the one listener gets ``payload``."""
+        self.listeners[(target, event)](payload)
+
+
+class FakePreferences:
+    def __init__(self, **saved: str) -> None:
+        self.saved = dict(saved)
+
+    def get(self, key: str) -> str | None:
+        return self.saved.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.saved[key] = value

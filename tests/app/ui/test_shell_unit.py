@@ -1,0 +1,100 @@
+"""The shell under CPython: a fake Page in place of the DOM, the real views and services.
+
+The same behaviour in Chromium is in test_shell.py; these run without a browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+from app.core.library.catalog import Library
+from app.core.settings import Settings
+from app.services.library import load_library
+from app.services.tutor import Tutor
+from app.ui.shell import Shell
+from tests.app.core.library.test_catalog import DATA
+from tests.fakes import FakeApi, FakeInference, FakePage, FakePreferences
+
+
+def make_shell(documents: dict[str, Any], page: FakePage) -> tuple[Shell, FakeApi, FakePreferences]:
+    api = FakeApi(documents)
+    preferences = FakePreferences()
+
+    async def library() -> Library:
+        return await load_library(api)
+
+    def tutor(library: Library, on_change: Any) -> Tutor:
+        raise AssertionError("no tutor is built until the learner asks")
+
+    shell = Shell(page, preferences, "en", library, tutor)
+    shell.mount()
+    return shell, api, preferences
+
+
+def click(action: str, **data: str) -> SimpleNamespace:
+    button = SimpleNamespace(tagName="BUTTON", dataset=SimpleNamespace(action=action, **data))
+    return SimpleNamespace(target=SimpleNamespace(closest=lambda _selector: button))
+
+
+def test_the_library_loads_renders_and_follows_the_address() -> None:
+    page = FakePage("#/roadmap/py")
+    shell, _, _ = make_shell({"/content/library.json": DATA}, page)
+    assert set(page.listeners) == {("window", "hashchange"), ("root", "click"), ("root", "submit"),
+                                   ("root", "keydown")}
+    asyncio.run(shell.load())
+    assert page.root.dataset.state == "ready"
+    assert 'data-view="roadmap"' in page.root.innerHTML
+    assert (page.title, page.lang) == ("Python · Tropa", "en")
+    page.hash = "#/topic/nowhere"
+    page.dispatch("window", "hashchange")
+    assert 'data-view="not-found"' in page.root.innerHTML and page.title == "Tropa"
+    shell.unmount()
+    assert page.listeners == {}
+
+
+def test_the_language_button_switches_and_is_remembered() -> None:
+    page = FakePage("#/")
+    shell, _, preferences = make_shell({"/content/library.json": DATA}, page)
+    asyncio.run(shell.load())
+    page.dispatch("root", "click", click("language", lang="ru"))
+    assert preferences.saved == {"lang": "ru"} and page.lang == "ru"
+    assert "Тропы" in page.root.innerHTML
+    page.dispatch("root", "click", click("language", lang="xx"))  # not a language: ignored
+    assert preferences.saved == {"lang": "ru"}
+
+
+def test_a_failed_load_shows_the_reason_and_retry_recovers() -> None:
+    page = FakePage("#/")
+    shell, api, _ = make_shell({}, page)
+
+    async def run() -> None:
+        await shell.load()
+        assert page.root.dataset.state == "error"
+        assert "/content/library.json" in page.root.innerHTML
+        api.documents["/content/library.json"] = DATA
+        page.dispatch("root", "click", click("retry"))
+        while shell._tasks:
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert page.root.dataset.state == "ready" and 'data-view="home"' in page.root.innerHTML
+
+
+def test_the_tutor_is_built_on_the_first_question_with_the_composed_parts() -> None:
+    page = FakePage("#/")
+    built: list[Tutor] = []
+    api = FakeApi({"/content/library.json": DATA})
+
+    async def library() -> Library:
+        return await load_library(api)
+
+    def tutor(library: Library, on_change: Any) -> Tutor:
+        built.append(Tutor(FakeInference(), api, library, Settings(), on_change))
+        return built[-1]
+
+    shell = Shell(page, FakePreferences(), "en", library, tutor)
+    asyncio.run(shell.load())
+    assert built == []
+    assert shell._ensure_tutor() is shell._ensure_tutor() is built[0]
