@@ -8,7 +8,6 @@ server can cache them forever while index.html is revalidated on every load.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import sys
@@ -16,6 +15,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from builder import hashing
 from builder.errors import BuildError
 from builder.vendor import vendor_all
 from contracts import protocol
@@ -26,11 +26,6 @@ CONTRACTS = ROOT / "contracts"
 WORKER = ROOT / "worker"
 # A fixed timestamp keeps the archive, and so its hash, identical across rebuilds.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-
-
-def content_hash(data: bytes) -> str:
-    """Return the first 12 hex digits of the SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def bundle_package(package_dir: Path) -> bytes:
@@ -47,15 +42,8 @@ def bundle_package(package_dir: Path) -> bytes:
 
 
 def write_hashed(out: Path, stem: str, suffix: str, data: bytes) -> str:
-    """Write ``data`` as ``out/stem.<hash>suffix``, drop older versions, return its URL."""
-    name = f"{stem}.{content_hash(data)}{suffix}"
-    for old in out.glob(f"{stem}.*{suffix}"):
-        if old.name != name:
-            old.unlink()
-    target = out / name
-    if not target.exists():
-        target.write_bytes(data)
-    return f"/{name}"
+    """Write ``data`` under a content-hashed name in ``out`` and return its URL."""
+    return "/" + hashing.write_hashed(out, stem, suffix, data)
 
 
 def fill(template: str, values: dict[str, str], source: str) -> str:

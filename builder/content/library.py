@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from builder.content.chunks import Passage, split_passages
 from builder.content.render import to_html
 from builder.content.tree import RoadmapBundle
+from builder.hashing import write_hashed
 from contracts import library as format_
 
 
@@ -75,12 +76,6 @@ def passages_of(bundles: list[RoadmapBundle]) -> list[Passage]:
     return passages
 
 
-def _hashed(folder: Path, stem: str, suffix: str, data: bytes) -> str:
-    name = f"{stem}.{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
-    (folder / name).write_bytes(data)
-    return name
-
-
 def write_library(
     bundles: list[RoadmapBundle],
     out: Path,
@@ -106,12 +101,12 @@ def write_library(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     passage_rows = [format_.passage_row(p.topic, p.lang, p.roadmap, p.title, p.text) for p in passages]
-    passages_name = _hashed(staging, "passages", ".json",
+    passages_name = write_hashed(staging, "passages", ".json",
                             json.dumps(passage_rows, ensure_ascii=False).encode("utf-8"))
     vector_bytes = vectors.astype("<f4").tobytes()
     if sys.byteorder != "little":  # pragma: no cover - astype('<f4') already fixes order
         raise RuntimeError("unexpected byte order")
-    vectors_name = _hashed(staging, "vectors", ".f32", vector_bytes)
+    vectors_name = write_hashed(staging, "vectors", ".f32", vector_bytes)
     library["retrieval"] = format_.check_retrieval({
         "passages": f"{url_prefix}/{passages_name}",
         "vectors": f"{url_prefix}/{vectors_name}",
