@@ -4,7 +4,7 @@ Embedders: cosine between the ONNX embeddings (through `Embedder`, what ships) a
 model of the same (dequantized) weights, on fixed English and Russian sentences.
 Generators: greedy tokens of the fp32 ONNX against PyTorch's greedy tokens; for quantized files,
 top-1 agreement of each step's logits along PyTorch's greedy continuation (teacher forcing),
-because a native int8 greedy run is not a trustworthy reference (see ARCHITECTURE.md).
+because a native int8 greedy run is not a trustworthy reference (see docs/architecture.md).
 """
 
 from __future__ import annotations

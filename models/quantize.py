@@ -1,7 +1,7 @@
 """fp32 ONNX → the Transformers.js dtypes `q8`, `q4`, `q4f16` (and `fp32` as a plain copy).
 
 - q8: onnxruntime dynamic quantization, int8 weights, per-channel (per-tensor cost MiniLM's
-  agreement with fp32: cosine 0.895 against 0.990, see ARCHITECTURE.md).
+  agreement with fp32: cosine 0.895 against 0.990, see docs/architecture.md).
 - q4: MatMulNBits (QOperator), MatMul only, block 32, symmetric; onnxruntime-web has no kernel
   for the 4-bit Gather (GatherBlockQuantized) and cannot load the QDQ form.
 - q4f16: q4, then every float tensor (weights, activations, KV cache, logits) to float16.

@@ -59,7 +59,7 @@ async function importRuntime(url) {
   env.localModelPath = paths.models;
   // Model files are to be cached by our service worker (the offline work, sw/), in
   // chunks: Transformers.js's own Cache Storage copy would store every file twice, and
-  // entries of 300 MB and more fail off the record (ARCHITECTURE.md). Until then the
+  // entries of 300 MB and more fail off the record (docs/architecture.md). Until then the
   // browser's HTTP cache revalidates them (ETag, 304).
   env.useBrowserCache = false;
   env.useWasmCache = false;
