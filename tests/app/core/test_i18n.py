@@ -6,6 +6,7 @@ import pytest
 
 from app.core.i18n import LANGUAGES, MESSAGES, level_key, pick_language, resource_key, t
 from builder.content.topics import LEVELS, RESOURCE_TYPES
+from contracts.protocol import ENUMS
 
 
 def test_every_language_has_every_key_with_the_same_placeholders() -> None:
@@ -39,3 +40,9 @@ def test_every_level_and_resource_type_the_compiler_accepts_has_words(lang: str)
     # the page: this fails until both languages name it.
     for key in [level_key(level) for level in LEVELS] + [resource_key(kind) for kind in RESOURCE_TYPES]:
         assert t(lang, key), key
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_device_reason_the_worker_may_send_has_words(lang: str) -> None:
+    for reason in ENUMS["reason"]:
+        assert t(lang, f"reason_{reason}"), reason

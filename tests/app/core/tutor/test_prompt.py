@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from app.core.i18n import LANGUAGES
 from app.core.library.catalog import Library
 from app.core.tutor.prompt import (
     ANSWER_CUE,
     HINT_FIRST,
+    PLAN,
+    QUESTION_LABEL,
     SOLUTION_OK,
+    SOURCES_LABEL,
     SYSTEM,
     Turn,
     build_messages,
@@ -50,3 +54,8 @@ def test_plans_list_the_trails_topics_in_order() -> None:
     assert trail_titles(library, "py", "en") == ["A", "B", "C"]
     assert len(trail_titles(library, None, "en")) == sum(
         len(library.roadmap(r, "en").topic_ids) for r in library.order)
+
+
+def test_every_ui_language_has_its_prompts() -> None:
+    for texts in (SYSTEM, HINT_FIRST, SOLUTION_OK, ANSWER_CUE, PLAN, SOURCES_LABEL, QUESTION_LABEL):
+        assert set(texts) == set(LANGUAGES)
