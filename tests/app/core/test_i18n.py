@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 
 from app.core.i18n import LANGUAGES, MESSAGES, level_key, pick_language, resource_key, t
 from builder.content.topics import LEVELS, RESOURCE_TYPES
 from contracts.protocol import ENUMS
+from server.profiles.schemas import Language
 
 
 def test_every_language_has_every_key_with_the_same_placeholders() -> None:
@@ -46,3 +48,8 @@ def test_every_level_and_resource_type_the_compiler_accepts_has_words(lang: str)
 def test_every_device_reason_the_worker_may_send_has_words(lang: str) -> None:
     for reason in ENUMS["reason"]:
         assert t(lang, f"reason_{reason}"), reason
+
+
+def test_the_server_accepts_exactly_the_apps_languages() -> None:
+    # The server may not import app/, so its profile schema spells the list again.
+    assert set(get_args(Language)) == set(LANGUAGES)
