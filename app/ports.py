@@ -66,7 +66,9 @@ class Inference(Protocol):
 
     Payloads and results follow ``contracts.protocol``. Every call raises
     ``InferenceError`` with the worker's readable message (and its ``code``) on failure,
-    or when the worker stays silent past the call's timeout.
+    or when the worker stays silent past the call's timeout. The first call shakes hands
+    (``hello``): a worker of another protocol version or request set fails it with code
+    ``incompatible``, so callers never call ``hello`` themselves.
     """
 
     async def hello(self) -> dict[str, Any]: ...
@@ -94,3 +96,26 @@ class Inference(Protocol):
         ...
 
     async def unload(self, model: str) -> None: ...
+
+
+class Store(Protocol):
+    """The learner's data on this device (``app.bridge.store`` in the browser,
+    ``app.core.learner.store.MemoryStore`` elsewhere): JSON values by text key in the
+    collections of ``app.core.learner.store``. Every call raises ``StoreError`` with a
+    code (quota, unavailable, bad-value, newer); a failed write changes nothing."""
+
+    async def get(self, collection: str, key: str) -> Any:
+        """The value, or None when there is none."""
+        ...
+
+    async def items(self, collection: str) -> list[tuple[str, Any]]:
+        """Every (key, value) of the collection, in key order."""
+        ...
+
+    async def put(self, collection: str, key: str, value: Any) -> None: ...
+
+    async def put_many(self, writes: list[tuple[str, str, Any]]) -> None:
+        """Write every (collection, key, value) at once: all or nothing."""
+        ...
+
+    async def delete(self, collection: str, key: str) -> None: ...
