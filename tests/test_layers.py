@@ -3,8 +3,9 @@
 - Only ``app/bridge`` touches the browser: nothing else under ``app/`` imports ``js``,
   ``pyscript`` or ``pyodide``.
 - ``app/core`` imports only the standard library, ``contracts`` and itself;
-  ``app/services`` adds ``app.ports``; ``app/ui`` adds ``app.services``. Only
-  ``app/main.py`` (the composition root) imports ``app.bridge``.
+  ``app/services`` adds ``app.ports``; ``app/ui`` adds ``app.services``; ``app/bridge``
+  adds ``app.ports`` and the browser. Only ``app/main.py`` (the composition root)
+  imports ``app.bridge``.
 - ``contracts/`` imports only the standard library.
 - ``app/`` imports nothing from ``server/``, ``builder/``, ``models/``; ``server/``
   imports nothing from ``app/`` (shared rules come from ``contracts``); ``builder/``
@@ -82,6 +83,8 @@ LAYERS = [
     ("app/services", (*CORE, "app.services", "app.ports")),
     ("app/ports.py", CORE),
     ("app/ui", (*CORE, "app.services", "app.ports", "app.ui")),
+    # The bridge implements ports over the browser; it needs no use case and no view.
+    ("app/bridge", (*CORE, "app.ports", "app.bridge", *BROWSER)),
 ]
 
 
