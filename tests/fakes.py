@@ -267,6 +267,8 @@ class FakePage:
         self.title = ""
         self.lang = ""
         self.listeners: dict[tuple[str, str], Callable[[Any], None]] = {}
+        # Elements other than the root that the page holds, by id (set by a test).
+        self.elements: dict[str, FakeElement] = {}
 
     def listen(self, target: str, event: str, handler: Callable[[Any], None]) -> None:
         if (target, event) in self.listeners:
@@ -285,8 +287,8 @@ class FakePage:
     def languages(self) -> list[str]:
         return list(self.browser_languages)
 
-    def element(self, _element_id: str) -> None:
-        return None
+    def element(self, element_id: str) -> FakeElement | None:
+        return self.elements.get(element_id)
 
     def set_document(self, title: str, lang: str) -> None:
         self.title, self.lang = title, lang

@@ -11,11 +11,13 @@ from typing import Any
 
 from app.core.library.catalog import Library
 from app.core.settings import Settings
+from app.core.tutor.conversation import Scope
 from app.services.library import load_library
 from app.services.tutor import Tutor
 from app.ui.shell import Shell
 from tests.app.core.library.test_catalog import DATA
-from tests.fakes import FakeApi, FakeInference, FakePage, FakePreferences
+from tests.app.services.test_tutor import PASSAGES, RETRIEVAL
+from tests.fakes import FakeApi, FakeElement, FakeInference, FakePage, FakePreferences, bag_of_words
 
 
 def make_shell(documents: dict[str, Any], page: FakePage) -> tuple[Shell, FakeApi, FakePreferences]:
@@ -98,3 +100,44 @@ def test_the_tutor_is_built_on_the_first_question_with_the_composed_parts() -> N
     asyncio.run(shell.load())
     assert built == []
     assert shell._ensure_tutor() is shell._ensure_tutor() is built[0]
+
+
+def submit(question: str) -> SimpleNamespace:
+    field = SimpleNamespace(value=question)
+    form = SimpleNamespace(dataset=SimpleNamespace(action="ask"),
+                           elements=SimpleNamespace(namedItem=lambda _name: field))
+    return SimpleNamespace(target=form, preventDefault=lambda: None, field=field)
+
+
+def test_a_question_is_answered_and_the_panel_follows_the_tutor() -> None:
+    page = FakePage("#/topic/py.a")
+    page.elements = {"tutor-status": FakeElement(), "tutor-log": FakeElement()}
+    vectors = [bag_of_words(f"{p['title']}: {p['text']}") for p in PASSAGES]
+    api = FakeApi({"/content/library.json": {**DATA, "retrieval": RETRIEVAL},
+                   RETRIEVAL["passages"]: PASSAGES})
+
+    async def library() -> Library:
+        return await load_library(api)
+
+    def tutor(library: Library, on_change: Any) -> Tutor:
+        inference = FakeInference(vectors={RETRIEVAL["vectors"]: vectors}, reply="Use venv [1].")
+        return Tutor(inference, api, library, Settings(generator="gen-x"), on_change)
+
+    shell = Shell(page, FakePreferences(), "en", library, tutor)
+    shell.mount()
+
+    async def run() -> None:
+        await shell.load()
+        assert 'id="tutor-form"' in page.root.innerHTML
+        event = submit("  How do I create a virtual environment?  ")
+        page.dispatch("root", "submit", event)
+        assert event.field.value == ""  # the box is cleared at once
+        while shell._tasks:
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert shell.tutor is not None and not shell.tutor.busy
+    [exchange] = shell.tutor.conversation(shell.scope(shell._route()) or Scope())
+    assert exchange.status == "done" and exchange.question == "How do I create a virtual environment?"
+    assert 'data-status="done"' in page.elements["tutor-log"].innerHTML
+    assert "gen-x on WASM" in page.elements["tutor-status"].innerHTML
