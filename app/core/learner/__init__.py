@@ -1,0 +1,1 @@
+"""The learner's own data: what they make, kept on their device."""
