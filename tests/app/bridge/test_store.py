@@ -54,11 +54,13 @@ def run_in_page(page: Page, url: str, body: str) -> Any:
     ])
     pyscript = re.search(r'src="([^"]+/core\.js)"', (DIST / "index.html").read_text(encoding="utf-8"))
     assert pyscript is not None
-    html = (f'<!doctype html><html><head><meta charset="utf-8"><script type="module" src="{pyscript.group(1)}"></script></head>'
-            f'<body><script type="py" config="{config.group(1)}">\n{script}\n</script></body></html>')
+    html = ('<!doctype html><html><head><meta charset="utf-8">'
+            f'<script type="module" src="{pyscript.group(1)}"></script></head><body>'
+            f'<script type="py" config="{config.group(1)}">\n{script}\n</script></body></html>')
     page.route(f"{url}/store-test.html", lambda route: route.fulfill(
         status=200, content_type="text/html; charset=utf-8", body=html,
-        headers={"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}))
+        headers={"Cross-Origin-Opener-Policy": "same-origin",
+                 "Cross-Origin-Embedder-Policy": "require-corp"}))
     page.goto(f"{url}/store-test.html")
     page.wait_for_selector("body[data-result], body[data-error]", state="attached", timeout=PAGE_TIMEOUT_MS)
     error = page.get_attribute("body", "data-error")
