@@ -12,6 +12,8 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
+from server import precompressed
+
 MEDIA_TYPES = {
     ".html": "text/html",
     ".wasm": "application/wasm",
@@ -75,12 +77,13 @@ class DistFiles(StaticFiles):
         status_code: int = 200,
     ) -> Response:
         relative = Path(full_path).resolve().relative_to(self.root).as_posix()
+        choice = precompressed.choose(Path(full_path), stat_result, Headers(scope=scope))
         response = FileResponse(
-            full_path,
+            choice.path,
             status_code=status_code,
-            stat_result=stat_result,
+            stat_result=choice.stat,
             media_type=media_type_for(relative),
-            headers={"cache-control": cache_control_for(relative)},
+            headers={"cache-control": cache_control_for(relative), **choice.headers},
         )
         if self.is_not_modified(response.headers, Headers(scope=scope)):
             return NotModifiedResponse(response.headers)
