@@ -13,15 +13,29 @@ from collections.abc import Callable
 from app.bridge.dom import BrowserPage
 from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
+from app.bridge.store import IndexedDBStore
 from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
+from app.core.learner.store import MemoryStore, StoreError
 from app.core.library.catalog import Library
 from app.core.settings import from_query
+from app.core.tutor.conversation import History
+from app.ports import Store
+from app.services.conversations import Conversations
 from app.services.library import load_library
 from app.services.tutor import Tutor
 from app.ui.shell import Shell
 
 _shell: Shell | None = None
+
+
+async def open_store() -> tuple[Store, str]:
+    """The device's IndexedDB store, or one in memory (with the reason) when the browser
+    refuses storage: the app still works, and says what will not be kept."""
+    try:
+        return await IndexedDBStore.open(), ""
+    except StoreError as error:
+        return MemoryStore(), f"{error}. Nothing you do will be kept after this visit."
 
 
 async def start() -> Shell:
@@ -33,15 +47,21 @@ async def start() -> Shell:
     settings = from_query(page.location_search(), preferences.get("webgpu"))
     # The worker starts on the tutor's first request, not here.
     inference = WorkerClient()
+    store, notice = await open_store()
+    history = History()
+    conversations = Conversations(store, history)
+    conversations.notice = notice
+    await conversations.load()
 
     async def library() -> Library:
         return await load_library(api)
 
     def tutor(library: Library, on_change: Callable[[], None]) -> Tutor:
-        return Tutor(inference, api, library, settings, on_change=on_change)
+        return Tutor(inference, api, library, settings, on_change=on_change,
+                     history=history, on_finished=conversations.save)
 
     lang = pick_language(preferences.get("lang"), page.languages())
-    _shell = Shell(page, preferences, lang, library, tutor)
+    _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice)
     _shell.mount()
     await _shell.load()
     return _shell

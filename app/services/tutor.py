@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from app.core.errors import TropaError
 from app.core.library.catalog import Library
@@ -44,7 +44,11 @@ class Tutor:
         library: Library,
         settings: Settings,
         on_change: Callable[[], None] = lambda: None,
+        history: History | None = None,
+        on_finished: Callable[[Scope], Awaitable[None]] | None = None,
     ) -> None:
+        """``history`` holds the conversations (restored from the device by the caller);
+        ``on_finished(scope)`` runs after each exchange ends, to save it."""
         self.inference = inference
         self.library = library
         self.settings = settings
@@ -52,7 +56,8 @@ class Tutor:
         self.retriever = Retriever(inference, api, library.retrieval)
         self.embedder = PipelineState(self.retriever.embedder, "embedder")
         self.generator = PipelineState(settings.generator, "generator")
-        self.history = History()
+        self.history = history if history is not None else History()
+        self.on_finished = on_finished
         self.classifier: IntentClassifier | None = None
         self.busy = False
         self._ready: asyncio.Task[None] | None = None
@@ -107,6 +112,8 @@ class Tutor:
         finally:
             self.busy = False
             self.on_change()
+            if self.on_finished is not None and exchange.finished:
+                await self.on_finished(scope)
         return exchange
 
     @staticmethod

@@ -17,7 +17,7 @@ from app.core.errors import TropaError
 from app.core.i18n import LANGUAGES
 from app.core.library.catalog import Library
 from app.core.library.routes import Route, parse
-from app.core.tutor.conversation import Scope
+from app.core.tutor.conversation import History, Scope
 from app.ports import Page, Preferences
 from app.services.tutor import Tutor
 from app.ui import tutor_view, views
@@ -29,7 +29,10 @@ MakeTutor = Callable[[Library, Callable[[], None]], Tutor]
 
 class Shell:
     def __init__(self, page: Page, preferences: Preferences, lang: str,
-                 load_library: LoadLibrary, make_tutor: MakeTutor) -> None:
+                 load_library: LoadLibrary, make_tutor: MakeTutor,
+                 history: History | None = None, storage_notice: Callable[[], str] = lambda: "") -> None:
+        """``history`` holds the tutor's conversations (restored from the device before
+        the tutor is first used); ``storage_notice`` says what the device's storage lacks."""
         self.page = page
         self.root = page.root
         self.preferences = preferences
@@ -38,6 +41,8 @@ class Shell:
         self.make_tutor = make_tutor
         self.library: Library | None = None
         self.tutor: Tutor | None = None
+        self.history = history if history is not None else History()
+        self.storage_notice = storage_notice
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- lifetime -------------------------------------------------------------------------
@@ -86,9 +91,13 @@ class Shell:
         scope = self.scope(route)
         if scope is None or self.library is None or not self.library.retrieval:
             return None
-        exchanges = self.tutor.conversation(scope) if self.tutor else []
+        exchanges = self._history().conversation(scope)
         title = self.library.topic(route.target, self.lang).title if route.view == "topic" else None
-        return tutor_view.panel(self.tutor, exchanges, self.lang, title)
+        return tutor_view.panel(self.tutor, exchanges, self.lang, title, self.storage_notice())
+
+    def _history(self) -> History:
+        # The tutor's, once it exists (the composition root gives both the same one).
+        return self.tutor.history if self.tutor is not None else self.history
 
     def render(self) -> None:
         route = self._route()
@@ -105,7 +114,10 @@ class Shell:
         if not status or not log:
             return
         status.innerHTML = tutor_view.status(self.tutor, self.lang)
-        log.innerHTML = tutor_view.log(self.tutor.conversation(scope), self.lang)
+        log.innerHTML = tutor_view.log(self._history().conversation(scope), self.lang)
+        notice = self.page.element("tutor-notice")
+        if notice:
+            notice.textContent = self.storage_notice()
         for selector, disabled in (("#tutor-form .ask", self.tutor.busy),
                                    ("#tutor-form .stop", not self.tutor.busy)):
             button = self.root.querySelector(selector)

@@ -104,8 +104,10 @@ def log(exchanges: list[Exchange], lang: str) -> Markup:
     return h("ol", {"class": "log"}, [exchange_view(e, lang) for e in exchanges])
 
 
-def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title: str | None) -> Markup:
-    """The whole panel; ``tutor`` is None before the learner first uses it."""
+def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title: str | None,
+          notice: str = "") -> Markup:
+    """The whole panel; ``tutor`` is None before the learner first uses it; ``notice``
+    says why the conversation is not being kept on the device, if it is not."""
     placeholder = (t(lang, "tutor_placeholder_topic", title=topic_title) if topic_title
                    else t(lang, "tutor_placeholder"))
     busy = bool(tutor and tutor.busy)
@@ -114,6 +116,7 @@ def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title
         h("h2", {"id": "tutor-title"}, t(lang, "tutor_title")),
         h("p", {"class": "meta"}, t(lang, "tutor_intro")),
         h("div", {"id": "tutor-status"}, status(tutor, lang) if tutor else None),
+        h("p", {"id": "tutor-notice", "class": "notice", "role": "status"}, notice),
         h("div", {"id": "tutor-log"}, log(exchanges, lang)),
         h("form", {"id": "tutor-form", "data-action": "ask", "autocomplete": "off"},
           h("textarea", {"name": "question", "rows": 2, "maxlength": 1000, "required": True,

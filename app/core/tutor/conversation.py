@@ -7,14 +7,14 @@ An ``Exchange`` is one question and its answer; its ``status`` moves through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-from app.core.tutor.answer import Answer
-from app.core.tutor.intent import Intent
+from app.core.tutor.answer import Answer, Citation
+from app.core.tutor.intent import INTENTS, Intent
 from app.core.tutor.prompt import Turn
-from app.core.tutor.retrieval import Hit
+from app.core.tutor.retrieval import Hit, Passage
 
 Status = Literal["retrieving", "waiting", "generating", "done", "stopped", "passages", "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -90,3 +90,54 @@ class History:
         exchange = Exchange(question=question.strip(), lang=lang)
         self.conversation(scope).append(exchange)
         return exchange, previous
+
+    def restore(self, key: str, exchanges: list[Exchange]) -> None:
+        """Put back the conversation saved under ``key`` (``Scope.key``), before anything
+        new is asked there."""
+        self._by_scope[key] = exchanges + self._by_scope.get(key, [])
+
+    def keys(self) -> list[str]:
+        return list(self._by_scope)
+
+    def saved(self, key: str) -> list[dict[str, Any]]:
+        """The finished exchanges under ``key`` as records to store."""
+        return [to_record(e) for e in self._by_scope.get(key, []) if e.finished]
+
+
+def to_record(exchange: Exchange) -> dict[str, Any]:
+    """A finished exchange as JSON-ready data (what the device store keeps)."""
+    answer = exchange.answer
+    return {
+        "question": exchange.question, "lang": exchange.lang, "status": exchange.status,
+        "intent": exchange.intent, "text": exchange.text, "error": exchange.error,
+        "hint_first": exchange.hint_first,
+        "hits": [{"topic": h.passage.topic, "lang": h.passage.lang, "roadmap": h.passage.roadmap,
+                  "title": h.passage.title, "text": h.passage.text, "score": h.score}
+                 for h in exchange.hits],
+        "answer": None if answer is None else {
+            "text": answer.text, "cited_by_model": answer.cited_by_model,
+            "citations": [{"number": c.number, "topic": c.topic, "title": c.title} for c in answer.citations],
+        },
+    }
+
+
+def from_record(record: Mapping[str, Any]) -> Exchange:
+    """The exchange ``to_record`` saved; raise ValueError on a malformed record. Passages
+    come back without their row (the library may have been rebuilt since)."""
+    try:
+        status, intent = record["status"], record["intent"]
+        if status not in FINAL or intent not in INTENTS:
+            raise ValueError(f"status {status!r} / intent {intent!r}")
+        raw_answer = record["answer"]
+        answer = None if raw_answer is None else Answer(
+            str(raw_answer["text"]),
+            tuple(Citation(int(c["number"]), str(c["topic"]), str(c["title"]))
+                  for c in raw_answer["citations"]),
+            bool(raw_answer["cited_by_model"]))
+        hits = [Hit(Passage(-1, str(h["topic"]), str(h["lang"]), str(h["roadmap"]), str(h["title"]),
+                            str(h["text"])), float(h["score"])) for h in record["hits"]]
+        return Exchange(question=str(record["question"]), lang=str(record["lang"]), status=status,
+                        intent=intent, hits=hits, text=str(record["text"]), answer=answer,
+                        error=str(record["error"]), hint_first=bool(record["hint_first"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"a saved exchange is malformed: {error}") from None
