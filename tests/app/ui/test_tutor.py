@@ -152,3 +152,36 @@ def test_software_webgpu_adapter_is_used_only_when_forced(
     expect(status.locator(".reason")).to_have_text(f" — {reason}")
     if device == "webgpu":
         expect(status).to_have_attribute("data-dtype", "q4")  # SwiftShader has no shader-f16
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
+def test_the_conversation_is_still_there_after_a_reload_and_a_browser_restart(
+    browser_type: Any, browser_type_launch_args: dict[str, Any], base_url: str, tmp_path: Path
+) -> None:
+    profile = tmp_path / "profile"
+    topic = "/?tutor=tiny-qwen2#/topic/python.loops"
+    context = browser_type.launch_persistent_context(profile, base_url=base_url, **browser_type_launch_args)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        boot(page, topic)
+        for question in ("What does a for loop do?", "And a while loop?"):
+            exchange = ask(page, question)
+            expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages"),
+                                               timeout=ANSWER_TIMEOUT_MS)
+        answers = page.locator("#tutor-log .exchange .answer-text").all_inner_texts()
+        page.reload()
+        expect(page.locator("#tutor-log .exchange")).to_have_count(2, timeout=60_000)
+        assert page.locator("#tutor-log .exchange .answer-text").all_inner_texts() == answers
+        boot(page, "/#/topic/python.functions")  # another topic has a conversation of its own
+        expect(page.locator("#tutor-log .exchange")).to_have_count(0)
+    finally:
+        context.close()
+    context = browser_type.launch_persistent_context(profile, base_url=base_url, **browser_type_launch_args)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        boot(page, topic)
+        expect(page.locator("#tutor-log .exchange")).to_have_count(2, timeout=60_000)
+        expect(page.locator("#tutor-log .exchange").first).to_contain_text("What does a for loop do?")
+    finally:
+        context.close()
