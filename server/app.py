@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import sessionmaker
@@ -24,7 +24,8 @@ from server.billing.gateway import StripeGateway
 from server.concurrency import DatabaseConcurrencyMiddleware
 from server.db import make_engine
 from server.profiles import routes as profile_routes
-from server.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from server.routing import HeadAsGetMiddleware, install_fallbacks
+from server.security import BodySizeLimitMiddleware, ForwardedHeadersMiddleware, SecurityHeadersMiddleware
 from server.settings import Settings
 from server.static import DistFiles
 from server.sync import routes as sync_routes
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/api/docs" if settings.is_development else None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/api/openapi.json" if settings.is_development else None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -66,16 +67,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(billing_routes.router)
     _install_error_handlers(app)
 
-    @app.api_route(
-        "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
-    )
-    def api_not_found(rest: str) -> None:
-        raise HTTPException(404, f"No API route /api/{rest}")
+    install_fallbacks(app, ("/api/", "/auth/"))
 
     app.mount("/", static, name="static")
 
-    # Added last = outermost: headers on every response, then the size cap, the session
-    # cookie, and CSRF (which needs the session).
+    # Added last = outermost: the client address and scheme (from trusted proxies only),
+    # headers on every response, HEAD as GET, the size cap, the database bound, the
+    # session cookie, and CSRF (which needs the session).
     app.add_middleware(CsrfMiddleware, exempt=frozenset({billing_routes.WEBHOOK_PATH}))
     app.add_middleware(
         SessionMiddleware,
@@ -91,7 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_timeout_s=settings.body_timeout_s,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ForwardedHeadersMiddleware, trusted=settings.trusted_proxy_networks)
     return app
 
 

@@ -3,6 +3,7 @@ every machine behind the load balancer shares them (the app itself keeps no stat
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from fastapi import HTTPException, Request, status
@@ -16,10 +17,21 @@ from server.db import SessionDep
 from server.settings import Settings
 from server.tables import RateLimitWindow
 
+MAX_KEY_CHARS = 200  # rate_limit_windows.key is String(200)
+
+
+def bounded_key(key: str) -> str:
+    """``key`` itself up to MAX_KEY_CHARS, else its first 120 characters and a SHA-256 of
+    the whole (distinct long keys stay distinct and fit the column)."""
+    if len(key) <= MAX_KEY_CHARS:
+        return key
+    return f"{key[:120]}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
 
 def hit(db: Session, key: str, limit: int, window_s: int, now: float | None = None) -> None:
     """Count one request for ``key``; raise 429 with Retry-After once ``limit`` is passed."""
     now = time.time() if now is None else now
+    key = bounded_key(key)
     window_start = int(now // window_s) * window_s
     postgres = db.get_bind().dialect.name == "postgresql"
     if postgres:

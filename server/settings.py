@@ -3,19 +3,25 @@
 Every value comes from the environment (prefix ``TROPA_``; the database also from
 ``DATABASE_URL``) or from keyword arguments in tests. Outside development the secrets
 must be real: a placeholder such as ``change-me`` stops start-up with a message that
-names the setting.
+names the setting. Development mode (the default, with a published secret and a login
+without a provider) is refused as soon as the server could be reached from outside
+loopback: a host other than loopback, an https or non-loopback public URL, or a trusted
+proxy on another address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "production"]
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "changethis", "secret", "dev", "test"})
 DEV_SECRET = "dev-only-insecure-secret"  # accepted in development only
 
@@ -23,6 +29,34 @@ DEV_SECRET = "dev-only-insecure-secret"  # accepted in development only
 def is_placeholder(value: str) -> bool:
     """True for an empty, well-known or ``dev-``-prefixed secret value."""
     return value.strip().lower() in PLACEHOLDER_SECRETS or value.startswith("dev-")
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and addresses in 127.0.0.0/8 or ::1; False for 0.0.0.0,
+    ``::``, other addresses and other names."""
+    host = host.strip().strip("[]").lower()
+    if host in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_networks(value: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDR networks; raises ValueError naming a bad entry."""
+    networks: list[Network] = []
+    for entry in (part.strip() for part in value.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"TROPA_TRUSTED_PROXIES entry {entry!r} is not an IP address or CIDR network "
+                "(e.g. 10.0.0.5, 10.0.0.0/24, ::1); names are not accepted"
+            ) from None
+    return tuple(networks)
 
 
 class Settings(BaseSettings):
@@ -42,6 +76,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "TROPA_DATABASE_URL", "database_url"),
     )
     public_url: str = "http://127.0.0.1:8000"
+    # Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
+    # believed (comma-separated IPs or CIDR networks). Empty: none, the client is the
+    # socket peer and forwarded headers are ignored.
+    trusted_proxies: str = ""
     # Connections per worker process (PostgreSQL); size it so workers x (pool + overflow)
     # stays under the server's max_connections.
     db_pool_size: int = Field(default=5, ge=1, le=100)
@@ -80,6 +118,16 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(default=30.0, gt=0, le=600)
     free_sync_devices: int = Field(default=2, ge=1)
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return parse_networks(self.trusted_proxies)
+
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
@@ -101,6 +149,34 @@ class Settings(BaseSettings):
     @property
     def stripe_enabled(self) -> bool:
         return bool(self.stripe_secret_key.get_secret_value())
+
+    def exposure(self) -> list[str]:
+        """Why this server could be reached from outside loopback (empty if it cannot)."""
+        reasons = []
+        if not is_loopback_host(self.host):
+            reasons.append(f"TROPA_HOST={self.host!r} listens beyond loopback")
+        url = urlsplit(self.public_url)
+        if url.scheme == "https":
+            reasons.append(f"TROPA_PUBLIC_URL={self.public_url!r} is https")
+        elif not is_loopback_host(url.hostname or ""):
+            reasons.append(f"TROPA_PUBLIC_URL={self.public_url!r} is not a loopback address")
+        remote = [str(n) for n in self.trusted_proxy_networks if not n.is_loopback]
+        if remote:
+            reasons.append(f"TROPA_TRUSTED_PROXIES trusts {', '.join(remote)} beyond loopback")
+        return reasons
+
+    @model_validator(mode="after")
+    def _refuse_development_when_reachable(self) -> Settings:
+        reasons = self.exposure() if self.is_development else []
+        if reasons:
+            raise ValueError(
+                "TROPA_ENVIRONMENT='development' (the default: a published secret key and a "
+                "login without a provider) is only for a server on loopback, but "
+                + "; ".join(reasons)
+                + ". Set TROPA_ENVIRONMENT=production and a real TROPA_SECRET_KEY, or keep "
+                "TROPA_HOST, TROPA_PUBLIC_URL and TROPA_TRUSTED_PROXIES on 127.0.0.1"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:

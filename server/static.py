@@ -7,8 +7,8 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from starlette.datastructures import Headers
-from starlette.responses import FileResponse, Response
+from starlette.datastructures import URL, Headers
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
@@ -68,6 +68,17 @@ class DistFiles(StaticFiles):
             raise DistMissingError(f"{directory}/ not found: run `make build`")
         self.root = directory.resolve()
         super().__init__(directory=directory, html=True, check_dir=True)
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """As StaticFiles, but a directory redirects to a path on this site (``/docs`` to
+        ``/docs/``), never to the Host header's site, and never to ``//other`` (which a
+        browser reads as another host)."""
+        response = await super().get_response(path, scope)
+        if isinstance(response, RedirectResponse):
+            url = URL(scope=scope)
+            location = "/" + url.path.lstrip("/") + "/" + (f"?{url.query}" if url.query else "")
+            return RedirectResponse(location, status_code=response.status_code)
+        return response
 
     def file_response(
         self,

@@ -11,8 +11,11 @@ from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
 from server.accounts import ProviderIdentity
 from server.settings import Settings
+from server.validation import bounded_text
 
 PROVIDERS = ("github", "google")
+# Column sizes (identities.subject, identities.email); a longer name is cut to 80 later.
+MAX_SUBJECT, MAX_EMAIL, MAX_NAME = 255, 320, 1000
 
 
 class LoginRefused(Exception):
@@ -64,13 +67,13 @@ async def identity_from_token(
     if name == "google":
         # Authlib has already checked the id_token's signature, iss, aud, exp and nonce.
         claims = token.get("userinfo")
-        if not claims or not claims.get("sub"):
+        if not claims or not bounded_text(claims.get("sub"), MAX_SUBJECT):
             raise LoginRefused("Google answered without a valid ID token")
         return ProviderIdentity(
             provider="google",
             subject=str(claims["sub"]),
-            email=claims.get("email") if claims.get("email_verified") else None,
-            name=claims.get("name"),
+            email=bounded_text(claims.get("email"), MAX_EMAIL) if claims.get("email_verified") else None,
+            name=bounded_text(claims.get("name"), MAX_NAME),
         )
     response = await client.get("user", token=token)
     if response.status_code != 200:
@@ -81,6 +84,6 @@ async def identity_from_token(
     return ProviderIdentity(
         provider="github",
         subject=str(data["id"]),
-        email=data.get("email") if isinstance(data.get("email"), str) else None,
-        name=data.get("name") or data.get("login"),
+        email=bounded_text(data.get("email"), MAX_EMAIL),
+        name=bounded_text(data.get("name"), MAX_NAME) or bounded_text(data.get("login"), MAX_NAME),
     )

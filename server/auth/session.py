@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.db import SessionDep
 from server.tables import User, new_session_epoch
+from server.validation import is_row_id
 
 USER_KEY = "uid"
 EPOCH_KEY = "epoch"
@@ -61,7 +62,7 @@ def session_user(request: Request, db: Session) -> User | None:
     """The user this session's cookie stands for, or None if it stands for nobody now."""
     user_id = request.session.get(USER_KEY)
     epoch = request.session.get(EPOCH_KEY)
-    if not (isinstance(user_id, int) and isinstance(epoch, str)):
+    if not (is_row_id(user_id) and isinstance(epoch, str)):
         return None
     user = db.get(User, user_id)
     if user is None or not hmac.compare_digest(user.session_epoch, epoch):

@@ -11,6 +11,7 @@ from typing import Any
 
 import stripe
 
+from server.billing.events import verified_event
 from server.settings import Settings
 
 
@@ -87,11 +88,10 @@ class StripeGateway:
         return found.to_dict()
 
     def verified_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
-        """The event if the Stripe-Signature header is valid for our secret; else raises
+        """The event if the Stripe-Signature header is valid for our secret, recent, and
+        the body has the shape the handler reads (server/billing/events.py); else raises
         ``stripe.SignatureVerificationError`` or ``ValueError``."""
-        event = stripe.Webhook.construct_event(payload, signature, self.webhook_secret)
-        verified: dict[str, Any] = event.to_dict()
-        return verified
+        return verified_event(payload, signature, self.webhook_secret)
 
     def plan_of(self, price_id: str | None) -> str:
         for plan, configured in self.prices.items():

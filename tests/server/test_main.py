@@ -49,7 +49,7 @@ def test_serves_with_a_fresh_sqlite_database(tmp_path: Path) -> None:
         assert session["authenticated"] is False
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        process.communicate(timeout=20)  # also closes the pipe
 
 
 def test_missing_dist_is_a_clear_start_up_error(tmp_path: Path) -> None:
