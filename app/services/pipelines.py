@@ -27,7 +27,8 @@ class PipelineState:
     phase: Phase = "idle"
     device: str = ""
     dtype: str = ""
-    reason: str = ""
+    reason: str = ""  # a device reason code of contracts.protocol
+    detail: str = ""  # what the worker said more (an error's text), may be empty
     loaded: int = 0
     total: int = 0
     error: str = ""
@@ -38,6 +39,7 @@ class PipelineState:
         if device and device != self.device:
             self.device = device
             self.reason = str(result.get("reason", ""))
+            self.detail = str(result.get("detail", ""))
 
 
 async def load(inference: Inference, state: PipelineState, force_webgpu: bool,
@@ -63,4 +65,5 @@ async def load(inference: Inference, state: PipelineState, force_webgpu: bool,
     state.device = str(result.get("device", ""))
     state.dtype = str(result.get("dtype", ""))
     state.reason = str(result.get("reason", ""))
+    state.detail = str(result.get("detail", ""))
     on_change()

@@ -23,8 +23,9 @@ def size_text(total: int) -> str:
 
 
 def reason_text(reason: str, lang: str) -> str:
-    """A worker reason such as ``webgpu-load-failed: ...`` in words."""
-    key = "reason_" + reason.split(":", 1)[0].strip()
+    """A device reason code (``contracts.protocol.DeviceReason``) in words; an unknown
+    code (a newer worker) is shown as it is."""
+    key = "reason_" + reason
     return t(lang, key) if key in MESSAGES["en"] else reason
 
 
@@ -40,8 +41,8 @@ def model_line(state: PipelineState, lang: str) -> Markup:
     if state.phase == "ready":
         return h("li", attrs,
                  t(lang, "model_ready", model=state.id, device=state.device.upper(), dtype=state.dtype),
-                 h("span", {"class": "reason"}, " — ", reason_text(state.reason, lang))
-                 if state.reason else None)
+                 h("span", {"class": "reason", "title": state.detail or None}, " — ",
+                   reason_text(state.reason, lang)) if state.reason else None)
     if state.phase == "failed":
         return h("li", attrs, t(lang, "model_failed", model=state.id, error=state.error))
     return h("li", attrs, t(lang, "model_idle", model=state.id))

@@ -22,9 +22,11 @@ def test_loading_ready_and_failed_models_say_what_they_are_doing() -> None:
     assert 'data-device="wasm"' in line
     failed = PipelineState("qwen", "generator", phase="failed", error="<b>404</b> onnx/model.onnx")
     assert "&lt;b&gt;404&lt;/b&gt;" in tutor_view.model_line(failed, "en")
-    odd = PipelineState("qwen", "generator", phase="ready", device="webgpu", dtype="q4",
-                        reason="webgpu-load-failed: x")
-    assert "WebGPU failed, fell back to WASM" in tutor_view.model_line(odd, "en")
+    odd = PipelineState("qwen", "generator", phase="ready", device="wasm", dtype="q8",
+                        reason="webgpu-load-failed", detail="GPUDevice lost <x>")
+    line = tutor_view.model_line(odd, "en")
+    assert "WebGPU failed, fell back to WASM" in line
+    assert 'title="GPUDevice lost &lt;x&gt;"' in line  # the detail, escaped, on hover
 
 
 def test_answer_with_citations_and_escaped_model_output() -> None:
