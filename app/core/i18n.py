@@ -9,10 +9,13 @@ arguments; a missing key raises KeyError naming it, so a typo never shows as a b
 
 from __future__ import annotations
 
-# The languages of the UI and of the course library, each named in itself: the one list
-# (the content compiler reads it too). Content is written in DEFAULT_LANGUAGE first.
-LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский"}
-DEFAULT_LANGUAGE = "en"
+from contracts import languages
+
+# The languages of the UI and of the course library (contracts.languages, which the
+# server's profiles and the content compiler share). Content is written in
+# DEFAULT_LANGUAGE first.
+LANGUAGES = languages.LANGUAGES
+DEFAULT_LANGUAGE = languages.DEFAULT_LANGUAGE
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {

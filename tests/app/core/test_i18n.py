@@ -8,7 +8,7 @@ import pytest
 from app.core.i18n import LANGUAGES, MESSAGES, level_key, pick_language, resource_key, t
 from builder.content.topics import LEVELS, RESOURCE_TYPES
 from contracts.protocol import ENUMS
-from server.profiles.schemas import Language
+from server.profiles.schemas import Language, ProfileBase
 
 
 def test_every_language_has_every_key_with_the_same_placeholders() -> None:
@@ -51,5 +51,6 @@ def test_every_device_reason_the_worker_may_send_has_words(lang: str) -> None:
 
 
 def test_the_server_accepts_exactly_the_apps_languages() -> None:
-    # The server may not import app/, so its profile schema spells the list again.
+    # One definition, contracts.languages, seen from both sides.
     assert set(get_args(Language)) == set(LANGUAGES)
+    assert set(get_args(ProfileBase.model_fields["language"].annotation)) == set(LANGUAGES)
