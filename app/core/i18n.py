@@ -50,7 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resource_opensource": "open source",
         "tutor_title": "Ask the tutor",
         "tutor_intro": "The tutor runs on your device: nothing you type leaves the browser. "
-        "Its first start downloads the models once; after that they load from the cache.",
+        "The first question of a visit downloads its models (about 620 MB the first time); "
+        "your conversations are kept on this device.",
         "tutor_placeholder_topic": "Ask about “{title}”…",
         "tutor_placeholder": "Ask anything about the library…",
         "ask": "Ask",
@@ -114,7 +115,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resource_opensource": "открытый код",
         "tutor_title": "Спросить наставника",
         "tutor_intro": "Наставник работает на вашем устройстве: ничего из набранного не уходит "
-        "из браузера. При первом запуске модели скачиваются один раз, потом грузятся из кэша.",
+        "из браузера. Первый вопрос за визит загружает модели (около 620 МБ в первый раз); "
+        "ваши беседы хранятся на этом устройстве.",
         "tutor_placeholder_topic": "Спросите о теме «{title}»…",
         "tutor_placeholder": "Спросите о чём угодно из библиотеки…",
         "ask": "Спросить",
