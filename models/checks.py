@@ -5,6 +5,10 @@ model of the same (dequantized) weights, on fixed English and Russian sentences.
 Generators: greedy tokens of the fp32 ONNX against PyTorch's greedy tokens; for quantized files,
 top-1 agreement of each step's logits along PyTorch's greedy continuation (teacher forcing),
 because a native int8 greedy run is not a trustworthy reference (see docs/architecture.md).
+Every int8 (q8) file is also run with its integer products computed exactly in float
+(`models.int8.exact_int8`), a reference that does not depend on this CPU's int8 kernels: the
+limits apply to both runs, and the native run must agree with the exact one, so a kernel that
+does not compute what onnxruntime-web computes fails the build with that cause named.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import torch
 from tokenizers import Tokenizer
 
 from models.embedder import Embedder, pool_and_normalize
+from models.int8 import exact_int8
 from models.manifest import DTYPE_FILES
 
 SENTENCES = [
@@ -33,6 +39,10 @@ SENTENCES = [
 ]
 # SENTENCES[i] (English) and SENTENCES[i + 4] (Russian) say the same thing.
 TRANSLATION_OFFSET = 4
+# Native int8 against exact integer arithmetic: only float rounding may differ (1.0000 measured
+# with u8 weights; s8 weights on an AVX2-only CPU: tiny-embedder 0.98, Qwen top-1 0.000).
+KERNEL_MIN_COSINE = 0.999
+KERNEL_MIN_TOP1 = 0.9
 
 
 class CheckError(RuntimeError):
@@ -65,21 +75,57 @@ def check_embedder(hf_dir: Path, model_dir: Path, dtypes: tuple[str, ...], check
     reference = _torch_embed(BertModel.from_pretrained(hf_dir).eval(), model_dir, SENTENCES)
     figures: dict[str, Any] = {}
     for dtype in dtypes:
-        onnx_vectors = Embedder(model_dir, dtype).embed(SENTENCES)
-        cosines = (onnx_vectors * reference).sum(axis=1)
-        figures[f"{dtype}_min_cosine"] = float(cosines.min())
-        figures[f"{dtype}_mean_cosine"] = float(cosines.mean())
-        if cosines.min() < min_cosine:
-            worst = int(cosines.argmin())
-            raise CheckError(
-                f"{dtype} ONNX vs PyTorch cosine {cosines.min():.4f} < {min_cosine} on {SENTENCES[worst]!r}"
-            )
+        embedder = Embedder(model_dir, dtype)
+        onnx_vectors = embedder.embed(SENTENCES)
+        _check_cosines(dtype, onnx_vectors, reference, min_cosine, figures)
+        exact = exact_session(model_dir / "onnx" / DTYPE_FILES[dtype])
+        if exact is not None:
+            embedder.session = exact
+            exact_vectors = embedder.embed(SENTENCES)
+            _check_cosines(f"{dtype}_exact", exact_vectors, reference, min_cosine, figures)
+            kernel = float((onnx_vectors * exact_vectors).sum(axis=1).min())
+            figures[f"{dtype}_native_vs_exact_min_cosine"] = kernel
+            if kernel < KERNEL_MIN_COSINE:
+                raise CheckError(_kernel_message(dtype, f"cosine {kernel:.4f} < {KERNEL_MIN_COSINE}"))
         norms = np.linalg.norm(onnx_vectors, axis=1)
         if not np.allclose(norms, 1.0, atol=1e-4):
             raise CheckError(f"{dtype} embeddings are not unit vectors: norms {norms}")
         if checks.get("translation_retrieval"):
             figures[f"{dtype}_translation_hits"] = _translation_hits(onnx_vectors)
     return Figures(figures)
+
+
+def _check_cosines(
+    name: str, vectors: np.ndarray, reference: np.ndarray, limit: float, figures: dict[str, Any]
+) -> None:
+    cosines = (vectors * reference).sum(axis=1)
+    figures[f"{name}_min_cosine"] = float(cosines.min())
+    figures[f"{name}_mean_cosine"] = float(cosines.mean())
+    if cosines.min() < limit:
+        worst = int(cosines.argmin())
+        raise CheckError(
+            f"{name} ONNX vs PyTorch cosine {cosines.min():.4f} < {limit} on {SENTENCES[worst]!r}"
+        )
+
+
+def exact_session(path: Path) -> ort.InferenceSession | None:
+    """A session of the int8 file at `path` with exact integer products (models.int8), or None
+    when the file has no MatMulInteger."""
+    model = onnx.load(str(path))
+    if not any(node.op_type == "MatMulInteger" for node in model.graph.node):
+        return None
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(
+        exact_int8(model).SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+
+
+def _kernel_message(dtype: str, measured: str) -> str:
+    return (
+        f"{dtype}: this CPU's onnxruntime int8 kernels disagree with exact integer arithmetic "
+        f"({measured}); s8 weights saturate x86 kernels without VNNI, see models/int8.py"
+    )
 
 
 def _translation_hits(vectors: np.ndarray) -> str:
@@ -138,16 +184,41 @@ def check_generator(
         )
     min_top1 = float(checks.get("min_top1", 0.8))
     for dtype in dtypes:
-        if dtype == "fp32":
-            continue
-        session = _session(model_dir / "onnx" / DTYPE_FILES[dtype])
-        agreement = top1_agreement(session, prompt, torch_tokens)
-        figures[f"{dtype}_top1"] = agreement
-        native = greedy_onnx(session, prompt, min(8, len(torch_tokens)))
-        figures[f"{dtype}_native_first8_match"] = f"{_common_prefix(torch_tokens, native)}/8"
-        if agreement < min_top1:
-            raise CheckError(f"{dtype} top-1 agreement with PyTorch {agreement:.3f} < {min_top1}")
+        if dtype != "fp32":
+            _check_quantized(
+                model_dir / "onnx" / DTYPE_FILES[dtype], dtype, prompt, torch_tokens, min_top1, figures
+            )
     return Figures(figures)
+
+
+def _check_quantized(
+    path: Path, dtype: str, prompt: list[int], tokens: list[int], min_top1: float, figures: dict[str, Any]
+) -> None:
+    """Top-1 agreement of the file at `path` natively and, for int8, with exact integer products."""
+    session = _session(path)
+    predicted = teacher_forced_argmax(session, prompt, tokens)
+    agreement = float((predicted == np.array(tokens)).mean())
+    figures[f"{dtype}_top1"] = agreement
+    native = greedy_onnx(session, prompt, min(8, len(tokens)))
+    figures[f"{dtype}_native_first8_match"] = f"{_common_prefix(tokens, native)}/8"
+    if agreement < min_top1:
+        raise CheckError(f"{dtype} top-1 agreement with PyTorch {agreement:.3f} < {min_top1}")
+    exact = exact_session(path)
+    if exact is None:
+        return
+    exact_predicted = teacher_forced_argmax(exact, prompt, tokens)
+    exact_agreement = float((exact_predicted == np.array(tokens)).mean())
+    figures[f"{dtype}_exact_top1"] = exact_agreement
+    kernel = float((predicted == exact_predicted).mean())
+    figures[f"{dtype}_native_vs_exact_top1"] = kernel
+    if kernel < KERNEL_MIN_TOP1:
+        raise CheckError(
+            _kernel_message(dtype, f"same top-1 token at {kernel:.3f} of positions < {KERNEL_MIN_TOP1}")
+        )
+    if exact_agreement < min_top1:
+        raise CheckError(
+            f"{dtype} exact-integer top-1 agreement with PyTorch {exact_agreement:.3f} < {min_top1}"
+        )
 
 
 def _check_sensible(text: str, tokens: list[int], checks: dict[str, Any]) -> None:
@@ -216,8 +287,13 @@ def greedy_onnx(session: ort.InferenceSession, prompt: list[int], steps: int) ->
     return tokens
 
 
+def teacher_forced_argmax(session: ort.InferenceSession, prompt: list[int], tokens: list[int]) -> np.ndarray:
+    """The session's argmax token at each of len(tokens) positions, fed prompt + tokens[:-1]."""
+    logits, _ = _run(session, prompt + tokens[:-1], _empty_cache(session), 0)
+    predicted: np.ndarray = logits[0, len(prompt) - 1 :].argmax(axis=-1)
+    return predicted
+
+
 def top1_agreement(session: ort.InferenceSession, prompt: list[int], tokens: list[int]) -> float:
     """Fraction of positions where the session's argmax equals `tokens`, fed prompt + tokens."""
-    logits, _ = _run(session, prompt + tokens[:-1], _empty_cache(session), 0)
-    predicted = logits[0, len(prompt) - 1 :].argmax(axis=-1)
-    return float((predicted == np.array(tokens)).mean())
+    return float((teacher_forced_argmax(session, prompt, tokens) == np.array(tokens)).mean())

@@ -1,7 +1,9 @@
 """fp32 ONNX → the Transformers.js dtypes `q8`, `q4`, `q4f16` (and `fp32` as a plain copy).
 
 - q8: onnxruntime dynamic quantization, int8 weights, per-channel (per-tensor cost MiniLM's
-  agreement with fp32: cosine 0.895 against 0.990, see docs/architecture.md).
+  agreement with fp32: cosine 0.895 against 0.990, see docs/architecture.md), u8 weights:
+  s8 ones saturate onnxruntime's u8×s8 kernel on x86 CPUs without VNNI (Qwen's top-1
+  agreement 0.000 there), u8×u8 is exact everywhere; see models/int8.py and models/README.md.
 - q4: MatMulNBits (QOperator), MatMul only, block 32, symmetric; onnxruntime-web has no kernel
   for the 4-bit Gather (GatherBlockQuantized) and cannot load the QDQ form.
 - q4f16: q4, then every float tensor (weights, activations, KV cache, logits) to float16.
@@ -14,6 +16,8 @@ import shutil
 from pathlib import Path
 
 import onnx
+
+from models.int8 import matmulinteger_weight_types
 
 Q4_BLOCK_SIZE = 32
 
@@ -43,9 +47,13 @@ def _q8(fp32_path: Path, out_path: Path) -> None:
         str(fp32_path),
         str(tmp),
         per_channel=True,
-        weight_type=QuantType.QInt8,
+        weight_type=QuantType.QUInt8,
         use_external_data_format=False,
     )
+    types = matmulinteger_weight_types(onnx.load(str(tmp)))
+    if types != {"uint8"}:
+        tmp.unlink()
+        raise RuntimeError(f"q8 of {fp32_path} multiplies by {sorted(types)} weights, expected ['uint8']")
     shutil.move(tmp, out_path)
 
 

@@ -58,3 +58,35 @@ def test_figures_line_is_one_line() -> None:
     line = Figures({"text": "a\nb", "cos": 0.99912, "n": "3/4"}).line()
     assert "\n" not in line and "cos=0.9991" in line and "n=3/4" in line
     assert np.isclose(0.99912, 0.99912)
+
+
+def test_generator_check_measures_q8_natively_and_with_exact_integers(tiny_llama: tuple[Path, Path]) -> None:
+    from models.quantize import quantize
+
+    hf_dir, onnx_path = tiny_llama
+    quantize(onnx_path, "q8", hf_dir / "onnx" / "model_quantized.onnx")
+    figures = check_generator(
+        hf_dir, hf_dir, onnx_path, ("q8",), {"prompt": "hi", "tokens": 6, "min_top1": 0.0}
+    )
+    assert figures.values["q8_native_vs_exact_top1"] == 1.0
+    assert figures.values["q8_exact_top1"] == figures.values["q8_top1"]
+    with pytest.raises(CheckError, match="q8 top-1 agreement with PyTorch"):
+        check_generator(hf_dir, hf_dir, onnx_path, ("q8",), {"prompt": "hi", "tokens": 6, "min_top1": 1.01})
+
+
+def test_embedder_check_measures_q8_natively_and_with_exact_integers(tmp_path: Path) -> None:
+    from models.checks import check_embedder
+    from models.layout import copy_configs
+    from models.quantize import quantize
+
+    build_tiny("tiny-bert", tmp_path / "hf")
+    fp32 = export_onnx(tmp_path / "hf", tmp_path / "export", "embedder")
+    target = tmp_path / "model"
+    (target / "onnx").mkdir(parents=True)
+    copy_configs(tmp_path / "hf", target, "embedder")
+    quantize(fp32, "q8", target / "onnx" / "model_quantized.onnx")
+    figures = check_embedder(tmp_path / "hf", target, ("q8",), {"min_cosine": 0.99}).values
+    assert figures["q8_min_cosine"] >= 0.99 and figures["q8_exact_min_cosine"] >= 0.99
+    assert figures["q8_native_vs_exact_min_cosine"] > 0.9999
+    with pytest.raises(CheckError, match="q8 ONNX vs PyTorch cosine"):
+        check_embedder(tmp_path / "hf", target, ("q8",), {"min_cosine": 0.99999})

@@ -23,13 +23,14 @@ def op_types(path: Path) -> set[str]:
     return {node.op_type for node in onnx.load(str(path)).graph.node}
 
 
-def test_q8_is_dynamic_int8_with_per_channel_scales(tiny_qwen2_fp32: Path, tmp_path: Path) -> None:
+def test_q8_is_dynamic_uint8_with_per_channel_scales(tiny_qwen2_fp32: Path, tmp_path: Path) -> None:
     path = quantize(tiny_qwen2_fp32, "q8", tmp_path / "model_quantized.onnx")
     ops = op_types(path)
     assert {"DynamicQuantizeLinear", "MatMulInteger"} <= ops
     model = onnx.load(str(path))
-    int8 = [t for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
-    assert int8, "weights are stored as int8"
+    uint8 = [t for t in model.graph.initializer if t.data_type == onnx.TensorProto.UINT8]
+    assert uint8, "weights are stored as uint8"
+    assert not [t for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
     scales = [t for t in model.graph.initializer if t.name.endswith("_scale") and t.dims]
     assert any(int(np.prod(t.dims)) > 1 for t in scales), "per-channel: vector scales"
 
