@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.bridge.dom import BrowserPage
+from app.bridge.dom import BrowserPage, utc_offset_minutes
 from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
 from app.bridge.store import IndexedDBStore
@@ -23,6 +23,7 @@ from app.core.tutor.conversation import History
 from app.ports import Store
 from app.services.conversations import Conversations
 from app.services.library import load_library
+from app.services.progress import ProgressBook
 from app.services.tutor import Tutor
 from app.ui.shell import Shell
 
@@ -52,6 +53,8 @@ async def start() -> Shell:
     conversations = Conversations(store, history)
     conversations.notice = notice
     await conversations.load()
+    progress = ProgressBook(store, utc_offset_minutes=utc_offset_minutes)
+    await progress.load()
 
     async def library() -> Library:
         return await load_library(api)
@@ -61,7 +64,8 @@ async def start() -> Shell:
                      history=history, on_finished=conversations.save)
 
     lang = pick_language(preferences.get("lang"), page.languages())
-    _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice)
+    _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
+                   progress)
     _shell.mount()
     await _shell.load()
     return _shell

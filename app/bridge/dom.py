@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from js import document, navigator, window  # type: ignore[import-not-found]
+from js import Date, document, navigator, window  # type: ignore[import-not-found]
 from pyscript.ffi import create_proxy  # type: ignore[import-not-found]
 
 
@@ -52,3 +52,8 @@ class BrowserPage:
 
     def scroll_to_top(self) -> None:
         window.scrollTo(0, 0)
+
+
+def utc_offset_minutes() -> int:
+    """Minutes the learner's clock is ahead of UTC now (180 in Moscow)."""
+    return -int(Date.new().getTimezoneOffset())

@@ -15,12 +15,15 @@ from typing import Any
 
 from app.core.errors import TropaError
 from app.core.i18n import LANGUAGES
+from app.core.learner.progress import STATUSES
 from app.core.library.catalog import Library
 from app.core.library.routes import Route, parse
 from app.core.tutor.conversation import History, Scope
 from app.ports import Page, Preferences
+from app.services.progress import ProgressBook
 from app.services.tutor import Tutor
 from app.ui import tutor_view, views
+from app.ui.progress_view import Learning
 
 LoadLibrary = Callable[[], Awaitable[Library]]
 # Builds the tutor for a loaded library; the callback is told of every change.
@@ -30,9 +33,11 @@ MakeTutor = Callable[[Library, Callable[[], None]], Tutor]
 class Shell:
     def __init__(self, page: Page, preferences: Preferences, lang: str,
                  load_library: LoadLibrary, make_tutor: MakeTutor,
-                 history: History | None = None, storage_notice: Callable[[], str] = lambda: "") -> None:
+                 history: History | None = None, storage_notice: Callable[[], str] = lambda: "",
+                 progress: ProgressBook | None = None) -> None:
         """``history`` holds the tutor's conversations (restored from the device before
-        the tutor is first used); ``storage_notice`` says what the device's storage lacks."""
+        the tutor is first used); ``storage_notice`` says what the device's storage lacks;
+        ``progress`` is the learner's progress (loaded), shown on every page."""
         self.page = page
         self.root = page.root
         self.preferences = preferences
@@ -43,6 +48,7 @@ class Shell:
         self.tutor: Tutor | None = None
         self.history = history if history is not None else History()
         self.storage_notice = storage_notice
+        self.progress = progress
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- lifetime -------------------------------------------------------------------------
@@ -99,9 +105,16 @@ class Shell:
         # The tutor's, once it exists (the composition root gives both the same one).
         return self.tutor.history if self.tutor is not None else self.history
 
+    def _learning(self) -> Learning | None:
+        if self.progress is None:
+            return None
+        return Learning(self.progress.progress, self.progress.streak(), self.progress.can_undo(),
+                        self.progress.notice)
+
     def render(self) -> None:
         route = self._route()
-        self.root.innerHTML = views.page(self.library, route, self.lang, self._panel(route))
+        self.root.innerHTML = views.page(self.library, route, self.lang, self._panel(route),
+                                         self._learning())
         self.page.set_document(views.title_of(self.library, route, self.lang), self.lang)
 
     def _tutor_changed(self) -> None:
@@ -178,3 +191,25 @@ class Shell:
             self._spawn(self.load())  # load() reports its own failures on the page
         elif action == "stop" and self.tutor is not None:
             self._spawn(self.tutor.stop())
+        elif action in ("mark", "reset", "undo") and self.progress is not None:
+            self._spawn(self._progress_action(action, button))
+
+    async def _progress_action(self, action: str, button: Any) -> None:
+        """Mark a topic (pressing the pressed mark clears it), reset a trail, or undo."""
+        book = self.progress
+        if book is None or self.library is None:
+            return
+        if action == "mark":
+            topic, status = str(button.dataset.topic), str(button.dataset.status)
+            if status not in STATUSES or not views.exists(self.library, Route("topic", topic)):
+                return
+            pressed = str(button.getAttribute("aria-pressed")) == "true"
+            await book.mark(topic, None if pressed else status)
+        elif action == "reset":
+            roadmap = str(button.dataset.roadmap)
+            if not views.exists(self.library, Route("roadmap", roadmap)):
+                return
+            await book.reset(roadmap, self.library.roadmap(roadmap, self.lang).topic_ids)
+        else:
+            await book.undo()
+        self.render()

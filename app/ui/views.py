@@ -9,7 +9,9 @@ from __future__ import annotations
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, level_key, resource_key, t
 from app.core.library.catalog import Library, Roadmap, Topic
 from app.core.library.routes import Route, href
+from app.ui import progress_view
 from app.ui.html import Markup, h
+from app.ui.progress_view import Learning
 
 # Reading speed used for the "n min read" estimate.
 WORDS_PER_MINUTE = 200
@@ -50,7 +52,7 @@ def language_notice(roadmap: Roadmap, lang: str) -> Markup | None:
     return h("p", {"class": "notice", "role": "note"}, t(lang, "shown_in_english"))
 
 
-def home(library: Library, lang: str) -> Markup:
+def home(library: Library, lang: str, learning: Learning | None = None) -> Markup:
     cards = []
     for roadmap in library.all_roadmaps(lang):
         others = [LANGUAGES[code] for code in library.languages_of(roadmap.id) if code != lang]
@@ -71,12 +73,14 @@ def home(library: Library, lang: str) -> Markup:
                     t(lang, "topics_count", n=len(roadmap.topic_ids)),
                     [" · ", t(lang, "also_in"), " ", ", ".join(others)] if others else None,
                 ),
+                progress_view.card_progress(library, roadmap, learning, lang) if learning else None,
             )
         )
     return h(
         "section",
         {"class": "library", "data-view": "home"},
         h("h1", None, t(lang, "roadmaps")),
+        progress_view.streak_line(learning, lang) if learning else None,
         h("ul", {"class": "cards"}, cards),
     )
 
@@ -86,7 +90,7 @@ def topic_link(library: Library, topic_id: str, lang: str) -> Markup:
     return h("a", {"href": href(Route("topic", topic.id))}, topic.title)
 
 
-def roadmap_page(library: Library, roadmap_id: str, lang: str) -> Markup:
+def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learning | None = None) -> Markup:
     roadmap = library.roadmap(roadmap_id, lang)
     sections = []
     for number, section in enumerate(roadmap.sections, start=1):
@@ -97,14 +101,17 @@ def roadmap_page(library: Library, roadmap_id: str, lang: str) -> Markup:
                 [", " if i else "", topic_link(library, req, roadmap.lang)]
                 for i, req in enumerate(topic.requires)
             ]
+            status = learning.progress.status(topic.id) if learning else None
             items.append(
                 h(
                     "li",
-                    {"class": "step", "data-topic": topic.id},
+                    {"class": "step", "data-topic": topic.id, "data-status": status},
                     h("a", {"class": "step-title", "href": href(Route("topic", topic.id))},
                       topic.title),
                     " ",
                     level_badge(topic.level, lang),
+                    " " if status else None,
+                    progress_view.status_badge(status, lang),
                     h("span", {"class": "after"}, t(lang, "requires"), ": ", after)
                     if after else None,
                 )
@@ -125,11 +132,12 @@ def roadmap_page(library: Library, roadmap_id: str, lang: str) -> Markup:
         h("h1", None, roadmap.title),
         language_notice(roadmap, lang),
         h("div", {"class": "intro"}, Markup(roadmap.intro_html)),
+        progress_view.trail_summary(library, roadmap, learning, lang) if learning else None,
         sections,
     )
 
 
-def topic_page(library: Library, topic_id: str, lang: str) -> Markup:
+def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | None = None) -> Markup:
     topic: Topic = library.topic(topic_id, lang)
     roadmap = library.roadmap(topic.roadmap, topic.lang)
     before, after = library.neighbours(topic)
@@ -167,6 +175,7 @@ def topic_page(library: Library, topic_id: str, lang: str) -> Markup:
         h("p", {"class": "meta"}, level_badge(topic.level, lang), " · ",
           t(lang, "minutes", n=minutes)),
         language_notice(roadmap, lang) if topic.lang != lang else None,
+        progress_view.mark_controls(topic.id, learning, lang) if learning else None,
         h("div", {"class": "prose"}, Markup(topic.html)),
         h("section", {"class": "resources"}, h("h2", None, t(lang, "resources")),
           h("ul", None, resources)) if resources else None,
@@ -205,21 +214,23 @@ def exists(library: Library, route: Route) -> bool:
     return False
 
 
-def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None) -> Markup:
+def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None,
+         learning: Learning | None = None) -> Markup:
     """The whole page for ``route``; an unknown roadmap or topic gives not_found.
 
-    ``extra`` (the tutor panel) is placed after the page's own content.
+    ``extra`` (the tutor panel) is placed after the page's own content; ``learning``
+    adds the learner's progress (marks, shares, continue links).
     """
     if library is None:
         body = h("p", {"class": "loading"}, t(lang, "loading"))
     elif not exists(library, route):
         body = not_found(lang)
     elif route.view == "roadmap":
-        body = roadmap_page(library, route.target, lang)
+        body = roadmap_page(library, route.target, lang, learning)
     elif route.view == "topic":
-        body = topic_page(library, route.target, lang)
+        body = topic_page(library, route.target, lang, learning)
     else:
-        body = home(library, lang)
+        body = home(library, lang, learning)
     return Markup(header(lang) + h("main", {"id": "main"}, body, extra))
 
 

@@ -141,3 +141,44 @@ def test_a_question_is_answered_and_the_panel_follows_the_tutor() -> None:
     assert exchange.status == "done" and exchange.question == "How do I create a virtual environment?"
     assert 'data-status="done"' in page.elements["tutor-log"].innerHTML
     assert "gen-x on WASM" in page.elements["tutor-status"].innerHTML
+
+
+def test_marking_a_topic_done_shows_on_its_trail_and_survives_a_new_shell() -> None:
+    from app.core.learner.store import MemoryStore
+    from app.services.progress import ProgressBook
+
+    store = MemoryStore()
+
+    def press(action: str, pressed: str = "false", **data: str) -> SimpleNamespace:
+        button = SimpleNamespace(tagName="BUTTON", dataset=SimpleNamespace(action=action, **data),
+                                 getAttribute=lambda name: pressed)
+        return SimpleNamespace(target=SimpleNamespace(closest=lambda _selector: button))
+
+    async def visit(address: str) -> tuple[Shell, FakePage]:
+        page = FakePage(address)
+        book = ProgressBook(store)
+        await book.load()
+        api = FakeApi({"/content/library.json": DATA})
+
+        async def library() -> Library:
+            return await load_library(api)
+
+        shell = Shell(page, FakePreferences(), "en", library, lambda *_: None, progress=book)  # type: ignore[arg-type,return-value]
+        shell.mount()
+        await shell.load()
+        return shell, page
+
+    async def scenario() -> None:
+        _, page = await visit("#/topic/py.a")
+        assert 'data-status="done" aria-pressed="false"' in page.root.innerHTML
+        page.dispatch("root", "click", press("mark", topic="py.a", status="done"))
+        page.dispatch("root", "click", press("mark", topic="nowhere", status="done"))  # ignored
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert 'data-status="done" aria-pressed="true"' in page.root.innerHTML
+        _, trail = await visit("#/roadmap/py")  # a reload: a new shell on the same device
+        assert 'data-percent="33"' in trail.root.innerHTML
+        assert 'href="#/topic/py.b"' in trail.root.innerHTML.split('class="continue"')[1][:60]
+        assert store.texts.keys() >= {("progress", "py.a")} and ("progress", "nowhere") not in store.texts
+
+    asyncio.run(scenario())
