@@ -34,7 +34,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trail_finished": "Trail finished. Well done!",
         "reset_progress": "Reset this trail's progress",
         "undo_reset": "Undo the reset",
-        "streak": "Study streak: {n} days in a row",
+        "streak": "Days studied in a row: {n}",
         "roadmaps": "Roadmaps",
         "topics_count": "Topics: {n}",
         "open_roadmap": "Open the {title} trail",

@@ -33,7 +33,7 @@ def test_start_mark_done_reload_reset_and_undo(page: Page) -> None:
     expect(card.locator(".share")).to_contain_text("1 of")
     expect(card.locator("a.continue")).to_contain_text("Continue:")
     expect(card.locator("a.continue")).not_to_have_attribute("data-topic", str(first))
-    expect(page.locator(".streak")).to_contain_text("1 days")
+    expect(page.locator(".streak")).to_contain_text("in a row: 1")
 
     card.locator("a.continue").click()
     page.goto("/#/roadmap/python")

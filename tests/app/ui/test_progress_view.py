@@ -41,7 +41,7 @@ def test_undo_replaces_reset_and_the_library_shows_started_trails() -> None:
     assert 'data-action="undo"' in views.page(lib(), Route("roadmap", "py"), "en", learning=undo)
     home = views.page(lib(), Route("home"), "en", learning=learning(py_a="done"))
     assert home.count('class="card-progress"') == 1  # only the started trail
-    assert "Study streak: 3 days in a row" in home
+    assert "Days studied in a row: 3" in home
 
 
 def test_without_progress_the_pages_are_as_before() -> None:
