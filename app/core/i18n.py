@@ -21,6 +21,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "app_tagline": "Skill trails with a tutor that runs on your device",
         "library": "Library",
+        "skip_to_content": "Skip to content",
+        "breadcrumb": "Breadcrumb",
+        "pager": "Previous and next topic",
         "progress_label": "Your progress",
         "mark_learning": "Learning",
         "mark_done": "Done",
@@ -100,6 +103,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ru": {
         "app_tagline": "Учебные тропы с наставником, который работает на вашем устройстве",
         "library": "Библиотека",
+        "skip_to_content": "К содержанию",
+        "breadcrumb": "Навигационная цепочка",
+        "pager": "Предыдущая и следующая тема",
         "progress_label": "Ваш прогресс",
         "mark_learning": "Изучаю",
         "mark_done": "Готово",

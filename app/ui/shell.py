@@ -159,6 +159,15 @@ class Shell:
     def _on_hashchange(self, _event: Any) -> None:
         self.render()
         self.page.scroll_to_top()
+        self._focus_heading()
+
+    def _focus_heading(self) -> None:
+        """Move focus to the new view's heading, so a screen reader announces the page
+        and the keyboard starts there (not at the top of ``<body>``)."""
+        heading = self.root.querySelector("main h1")
+        if heading:
+            heading.setAttribute("tabindex", "-1")
+            heading.focus()
 
     def _on_submit(self, event: Any) -> None:
         form = event.target
@@ -183,7 +192,10 @@ class Shell:
         if not button or str(button.tagName) == "FORM":
             return
         action = str(button.dataset.action)
-        if action == "language" and str(button.dataset.lang) in LANGUAGES:
+        if action == "skip":
+            event.preventDefault()  # "#main" is not a route
+            self._focus_heading()
+        elif action == "language" and str(button.dataset.lang) in LANGUAGES:
             self.lang = str(button.dataset.lang)
             self.preferences.set("lang", self.lang)
             self.render()

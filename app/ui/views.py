@@ -36,6 +36,7 @@ def header(lang: str) -> Markup:
     return h(
         "header",
         {"class": "top"},
+        h("a", {"class": "skip", "href": "#main", "data-action": "skip"}, t(lang, "skip_to_content")),
         h("a", {"class": "brand", "href": href(Route("home"))}, "Tropa"),
         h("span", {"class": "tagline"}, t(lang, "app_tagline")),
         h("nav", {"class": "langs", "aria-label": t(lang, "language")}, switch),
@@ -127,8 +128,8 @@ def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learnin
     return h(
         "article",
         {"class": "roadmap", "data-view": "roadmap", "lang": roadmap.lang},
-        h("nav", {"class": "crumbs"}, h("a", {"href": href(Route("home"))},
-                                        t(lang, "library"))),
+        h("nav", {"class": "crumbs", "aria-label": t(lang, "breadcrumb")},
+          h("a", {"href": href(Route("home"))}, t(lang, "library"))),
         h("h1", None, roadmap.title),
         language_notice(roadmap, lang),
         h("div", {"class": "intro"}, Markup(roadmap.intro_html)),
@@ -155,7 +156,7 @@ def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | 
     ]
     pager = h(
         "nav",
-        {"class": "pager"},
+        {"class": "pager", "aria-label": t(lang, "pager")},
         h("a", {"class": "prev", "href": href(Route("topic", before)), "rel": "prev"},
           "← ", library.topic(before, lang).title) if before else h("span"),
         h("a", {"class": "next", "href": href(Route("topic", after)), "rel": "next"},
@@ -166,7 +167,7 @@ def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | 
         {"class": "topic", "data-view": "topic", "data-topic": topic.id, "lang": topic.lang},
         h(
             "nav",
-            {"class": "crumbs"},
+            {"class": "crumbs", "aria-label": t(lang, "breadcrumb")},
             h("a", {"href": href(Route("home"))}, t(lang, "library")),
             " / ",
             h("a", {"href": href(Route("roadmap", roadmap.id))}, roadmap.title),

@@ -13,6 +13,11 @@ _md.enable("table")
 
 
 def to_html(markdown: str) -> str:
-    """Render ``markdown`` to HTML; any HTML in it is escaped, not passed through."""
+    """Render ``markdown`` to HTML; any HTML in it is escaped, not passed through.
+
+    Code blocks can be focused (``tabindex="0"``): on a phone a long line scrolls
+    sideways, and a keyboard user must be able to reach that scroll. With raw HTML off,
+    every ``<pre>`` in the output is a code block.
+    """
     html: str = _md.render(markdown)
-    return html
+    return html.replace("<pre>", '<pre tabindex="0">')

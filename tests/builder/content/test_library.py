@@ -32,7 +32,7 @@ def test_library_dict_maps_slugs_to_ids_and_keeps_trail_order(tree: Tree) -> Non
     gamma = next(t for t in library["topics"] if t["id"] == "demo.gamma" and t["lang"] == "en")
     assert gamma["requires"] == ["demo.alpha", "demo.beta"]
     assert gamma["source"] == "content/en/demo/gamma.md"
-    assert "<pre><code class=\"language-python\">" in gamma["html"]
+    assert "<pre tabindex=\"0\"><code class=\"language-python\">" in gamma["html"]
     assert "Resources" not in gamma["html"]  # resources are data, not prose
 
 
