@@ -9,6 +9,7 @@ rebuild, or a test building its own dist, compresses only what is new.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import os
@@ -96,3 +97,20 @@ def compress_tree(root: Path, cache: Path | None = DEFAULT_CACHE) -> list[Path]:
         if wanted(path):
             copies.extend(compress_file(path, cache))
     return copies
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m builder.compress DIR``: precompress DIR (what the content build writes)."""
+    parser = argparse.ArgumentParser(prog="python -m builder.compress", description=__doc__)
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        parser.error(f"{args.root} is not a folder")
+    copies = compress_tree(args.root, args.cache)
+    print(f"[compress] {args.root}: {len(copies)} precompressed copies")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ server can cache them forever while index.html is revalidated on every load.
 from __future__ import annotations
 
 import argparse
+import html
 import io
 import json
 import sys
@@ -15,7 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from builder import hashing
+from builder import hashing, pwa
+from builder.compress import DEFAULT_CACHE, compress_tree
 from builder.errors import BuildError
 from builder.vendor import vendor_all
 from contracts import protocol
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 CONTRACTS = ROOT / "contracts"
 WORKER = ROOT / "worker"
+PLACEHOLDERS = ("pyodide", "pyscript", "app_bundle", "contracts_bundle", "css", "icon", "config",
+                "manifest", "apple_icon", "theme_color", "description", "sw_register")
 # A fixed timestamp keeps the archive, and so its hash, identical across rebuilds.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -51,13 +55,13 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
     result = template
     for key, value in values.items():
         result = result.replace("{" + key + "}", value)
-    for key in ("pyodide", "pyscript", "app_bundle", "contracts_bundle", "css", "icon", "config"):
+    for key in PLACEHOLDERS:
         if "{" + key + "}" in result:
             raise BuildError(f"{source}: placeholder {{{key}}} has no value")
     return result
 
 
-def build_worker(out: Path, urls: dict[str, str]) -> None:
+def build_worker(out: Path, urls: dict[str, str], worker: Path = WORKER) -> None:
     """Copy the ML worker to ``out/worker`` with the protocol and the runtime paths it reads.
 
     ``protocol.json`` comes from ``contracts.protocol`` (the one definition);
@@ -66,9 +70,9 @@ def build_worker(out: Path, urls: dict[str, str]) -> None:
     target = out / "worker"
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("*.js"):
-        if not (WORKER / old.name).exists():
+        if not (worker / old.name).exists():
             old.unlink()
-    for source in sorted(WORKER.glob("*.js")):
+    for source in sorted(worker.glob("*.js")):
         (target / source.name).write_bytes(source.read_bytes())
     (target / "protocol.json").write_text(json.dumps(protocol.as_json(), indent=1), encoding="utf-8")
     paths = {
@@ -80,22 +84,39 @@ def build_worker(out: Path, urls: dict[str, str]) -> None:
     (target / "paths.json").write_text(json.dumps(paths, indent=1), encoding="utf-8")
 
 
-def build_site(out: Path, node_modules: Path) -> dict[str, str]:
-    """Build everything but models and content into ``out``; return the URLs used."""
+def build_site(out: Path, node_modules: Path, root: Path = ROOT,
+               compress_cache: Path | None = DEFAULT_CACHE) -> dict[str, str]:
+    """Build everything but models and content into ``out`` from the sources under
+    ``root`` (app/, contracts/, worker/, sw/, pyscript.toml); return the URLs used.
+
+    The service worker is written last, from the files as they are then, and every text
+    and wasm file gets its precompressed copies (``compress_cache=None``: no cache).
+    """
     out.mkdir(parents=True, exist_ok=True)
     urls = vendor_all(node_modules, out)
-    build_worker(out, urls)
+    build_worker(out, urls, root / "worker")
     values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
-    values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_package(APP))
-    values["contracts_bundle"] = write_hashed(out, "contracts", ".zip", bundle_package(CONTRACTS))
+    values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_package(root / "app"))
+    values["contracts_bundle"] = write_hashed(out, "contracts", ".zip", bundle_package(root / "contracts"))
+    static = root / "app" / "static"
     for key, name in (("css", "tropa.css"), ("icon", "favicon.svg")):
         stem, suffix = name.rsplit(".", 1)
-        values[key] = write_hashed(out, stem, "." + suffix, (APP / "static" / name).read_bytes())
-    config = fill((ROOT / "pyscript.toml").read_text(encoding="utf-8"), values, "pyscript.toml")
+        values[key] = write_hashed(out, stem, "." + suffix, (static / name).read_bytes())
+    config = fill((root / "pyscript.toml").read_text(encoding="utf-8"), values, "pyscript.toml")
     values["config"] = write_hashed(out, "pyscript", ".toml", config.encode("utf-8"))
-    page_source = APP / "static" / "index.html"
+    linked = pwa.write_manifest(out)
+    values.update(linked, sw_register=pwa.write_register(out, root / "sw"),
+                  theme_color=pwa.THEME_COLOUR, description=html.escape(pwa.DESCRIPTION))
+    page_source = static / "index.html"
     page = fill(page_source.read_text(encoding="utf-8"), values, str(page_source))
     (out / "index.html").write_text(page, encoding="utf-8")
+    files = [values[key] for key in ("app_bundle", "contracts_bundle", "css", "icon", "config",
+                                     "sw_register")] + list(linked.values())
+    folders = [urls[name] for name in pwa.SHELL_VENDOR] + ["/worker"]
+    workbox = pwa.vendor_workbox(node_modules, out)
+    sw = pwa.write_service_worker(out, pwa.shell_paths(out, files, folders), workbox, root / "sw")
+    values["sw_version"] = sw["version"]
+    compress_tree(out, compress_cache)
     return values
 
 
@@ -103,14 +124,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument("--node-modules", type=Path, default=ROOT / "node_modules")
+    parser.add_argument("--compress-cache", type=Path, default=DEFAULT_CACHE,
+                        help="per-machine cache of compressed files (default %(default)s)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        urls = build_site(args.out, args.node_modules)
+        urls = build_site(args.out, args.node_modules, compress_cache=args.compress_cache)
     except BuildError as error:
         print(f"site build failed: {error}", file=sys.stderr)
         return 1
-    print(f"[site] {args.out}: app bundle {urls['app_bundle']} "
+    print(f"[site] {args.out}: app bundle {urls['app_bundle']}, service worker {urls['sw_version']} "
           f"({time.monotonic() - started:.1f} s)")
     return 0
 

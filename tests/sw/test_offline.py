@@ -1,0 +1,56 @@
+"""After one online visit the app boots offline, from the service worker alone, still
+cross-origin isolated; only the caches the worker owns exist, and models are not in them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext
+
+from tests.sw.conftest import Site, Traffic, precache_of, sw_version, wait_booted, wait_controlled
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_offline_reload_boots_the_app_from_the_service_worker(site: Site, profile: BrowserContext) -> None:
+    page = profile.pages[0] if profile.pages else profile.new_page()
+    traffic = Traffic(profile)
+    page.goto(site.url + "/")
+    wait_booted(page)
+    wait_controlled(page)
+    assert page.evaluate("crossOriginIsolated") is True
+    assert sw_version(page)["version"] == site.urls["sw_version"]
+
+    traffic.clear()
+    profile.set_offline(True)
+    page.reload()
+    wait_booted(page)
+
+    assert traffic.from_network() == []
+    assert page.evaluate("crossOriginIsolated") is True
+    assert page.evaluate("navigator.onLine") is False
+    # The library page rendered from the cached library.json: one card per roadmap.
+    assert page.locator("#app a[href^='#/roadmap/']").count() >= 3
+    precached = {entry["url"] for entry in precache_of(site.dist)}
+    served = {urlsplit(url).path for url in traffic.from_worker()}
+    assert {"/", "/content/library.json"} <= served  # the page itself and the library
+    shell = served - {"/content/library.json", "/"}
+    assert shell and shell <= precached, sorted(shell - precached)
+
+
+def test_the_worker_owns_tropa_caches_only_and_keeps_no_model(site: Site, profile: BrowserContext) -> None:
+    page = profile.pages[0] if profile.pages else profile.new_page()
+    # A cache of another part of the app (a model store, say) and one of nobody's.
+    page.goto(site.url + "/")
+    page.evaluate("Promise.all([caches.open('tropa-models-v1'), caches.open('someone-else')])")
+    wait_booted(page)
+    wait_controlled(page)
+    names = set(page.evaluate("caches.keys()"))
+    info = sw_version(page)
+    assert names == {info["precache"], info["content"], "tropa-models-v1", "someone-else"}
+    assert info["precache"].startswith("tropa-sw-") and info["content"].startswith("tropa-sw-")
+    keys = page.evaluate("""async (name) => (await (await caches.open(name)).keys())
+                              .map((request) => new URL(request.url).pathname)""", info["precache"])
+    assert "/index.html" in keys and not any(path.startswith("/models/") for path in keys)
+    assert set(keys) == {entry["url"] for entry in precache_of(site.dist)}
