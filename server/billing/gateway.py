@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 import stripe
 
 from server.billing.events import verified_event
 from server.settings import Settings
+
+# Seconds one call to Stripe may take (stripe's own default is 80). A webhook whose call
+# fails is answered 502 and Stripe delivers the event again later.
+STRIPE_TIMEOUT_S = 20
 
 
 class BillingUnavailable(Exception):
@@ -21,16 +26,25 @@ class BillingUnavailable(Exception):
 
 class StripeGateway:
     def __init__(self, settings: Settings) -> None:
+        # One pooled session for every thread, so close() can close all its connections
+        # (stripe's default keeps one per thread, out of reach).
+        self.session = requests.Session()
+        self.http = stripe.RequestsClient(timeout=STRIPE_TIMEOUT_S, session=self.session)
         self.client = stripe.StripeClient(
             settings.stripe_secret_key.get_secret_value(),
             base_addresses={"api": settings.stripe_api_base},
             max_network_retries=1,
+            http_client=self.http,
         )
         self.webhook_secret = settings.stripe_webhook_secret.get_secret_value()
         self.prices = {
             "monthly": settings.stripe_price_monthly,
             "yearly": settings.stripe_price_yearly,
         }
+
+    def close(self) -> None:
+        """Close the connections to Stripe."""
+        self.session.close()
 
     def create_customer(self, user_id: int) -> str:
         customer = self._call(self.client.v1.customers.create, {"metadata": {"tropa_user_id": str(user_id)}})

@@ -9,6 +9,8 @@ from typing import Literal
 import stripe
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from server.auth.session import CurrentUser
 from server.billing.entitlements import Plan, entitlements_for
@@ -85,9 +87,19 @@ def portal(request: Request, user: CurrentUser, db: SessionDep) -> RedirectUrl:
 async def webhook(request: Request, db: SessionDep) -> WebhookResult:
     """Stripe events, verified by the Stripe-Signature header (no session, no CSRF)."""
     gateway = _gateway(request)
-    payload = await request.body()
+    payload = await request.body()  # the raw bytes: the signature covers them exactly
+    # Calls to Stripe and the database block: in a thread, so a slow Stripe stalls only
+    # this request, not the event loop every other request of the worker runs on.
+    return await run_in_threadpool(
+        _apply_webhook, gateway, db, payload, request.headers.get("stripe-signature")
+    )
+
+
+def _apply_webhook(
+    gateway: StripeGateway, db: Session, payload: bytes, signature: str | None
+) -> WebhookResult:
     try:
-        event = gateway.verified_event(payload, request.headers.get("stripe-signature"))
+        event = gateway.verified_event(payload, signature)
     except (stripe.SignatureVerificationError, ValueError) as error:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Webhook refused: {error}") from error
     try:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import requests
 import stripe
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -41,10 +43,19 @@ WEBHOOK_SECRET = "whsec_tropa_test_0123456789"
 MONTHLY, YEARLY = "tropa_pro_monthly", "tropa_pro_yearly"
 
 
+@contextmanager
+def stripe_side(url: str) -> Iterator[stripe.StripeClient]:
+    """A Stripe client straight to localstripe, its connections closed afterwards."""
+    with requests.Session() as session:
+        yield stripe.StripeClient(
+            SECRET_KEY, base_addresses={"api": url}, http_client=stripe.RequestsClient(session=session)
+        )
+
+
 @pytest.fixture(scope="module")
 def stripe_peer() -> Iterator[tuple[str, StripeFront]]:
-    with localstripe() as url:
-        create_plans(stripe.StripeClient(SECRET_KEY, base_addresses={"api": url}), MONTHLY, YEARLY)
+    with localstripe() as url, stripe_side(url) as side:
+        create_plans(side, MONTHLY, YEARLY)
         front = StripeFront(url)
         with serve(front.app()) as front_url:
             yield front_url, front
@@ -57,9 +68,15 @@ class Billing:
     front: StripeFront
     stripe: stripe.StripeClient  # straight to localstripe: the "Stripe side"
     localstripe_url: str
+    clients: list[httpx.Client] = field(default_factory=list)  # closed by the fixture
+
+    def anonymous(self) -> httpx.Client:
+        client = httpx.Client(base_url=self.url, timeout=10)
+        self.clients.append(client)
+        return client
 
     def client(self, name: str) -> httpx.Client:
-        client = httpx.Client(base_url=self.url, timeout=10)
+        client = self.anonymous()
         token = client.get("/api/session").json()["csrf_token"]
         info = client.post("/auth/dev/login", json={"name": name}, headers={"x-csrf-token": token})
         client.headers["x-csrf-token"] = info.json()["csrf_token"]
@@ -98,19 +115,17 @@ def billing(stripe_peer: tuple[str, StripeFront], database_url: str, dist_dir: P
         stripe_api_base=front_url,
     )
     app = create_app(settings)
-    with serve(app, port) as url:
-        yield Billing(
-            url,
-            app,
-            front,
-            stripe.StripeClient(SECRET_KEY, base_addresses={"api": front.localstripe_url}),
-            front.localstripe_url,
-        )
+    with serve(app, port) as url, stripe_side(front.localstripe_url) as side:
+        billing = Billing(url, app, front, side, front.localstripe_url)
+        yield billing
+        for client in billing.clients:
+            client.close()
         # stop localstripe delivering to a server that is going away
         httpx.post(
             f"{front.localstripe_url}/_config/webhooks/tropa",
             data={"url": "http://127.0.0.1:9/gone", "secret": WEBHOOK_SECRET},
         )
+    app.state.billing.close()
     app.state.engine.dispose()
 
 
@@ -198,7 +213,7 @@ def test_subscription_lifecycle_through_localstripe_webhooks(billing: Billing) -
 
 
 def test_bad_signatures_are_refused(billing: Billing) -> None:
-    client = httpx.Client(base_url=billing.url)
+    client = billing.anonymous()
     payload = event("evt_bad_1", "customer.subscription.created", {"id": "sub_x"})
     body, good = signed(payload)
     _, wrong_secret = signed(payload, "whsec_someone_else")
@@ -245,7 +260,7 @@ def test_events_out_of_order_keep_the_true_state(billing: Billing) -> None:
 
 
 def test_events_for_unknown_objects_are_acknowledged_and_ignored(billing: Billing) -> None:
-    client = httpx.Client(base_url=billing.url)
+    client = billing.anonymous()
     assert post_event(client, event("evt_u1", "customer.created", {"id": "cus_x"})).json() == {
         "outcome": "ignored"
     }
