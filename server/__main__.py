@@ -35,6 +35,7 @@ def main() -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        access_log=settings.access_log,
         # Forwarded headers are read by the app, from TROPA_TRUSTED_PROXIES only
         # (server/security.py); uvicorn's own rule trusts loopback and cannot be set here.
         proxy_headers=False,

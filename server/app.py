@@ -24,6 +24,7 @@ from server.billing.gateway import StripeGateway
 from server.concurrency import DatabaseConcurrencyMiddleware
 from server.db import make_engine
 from server.profiles import routes as profile_routes
+from server.ratelimit import connect_redis
 from server.routing import HeadAsGetMiddleware, install_fallbacks
 from server.security import BodySizeLimitMiddleware, ForwardedHeadersMiddleware, SecurityHeadersMiddleware
 from server.settings import Settings
@@ -39,10 +40,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = DistFiles(settings.dist_dir)
     engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
 
+    counters = connect_redis(settings.redis_url) if settings.redis_url else None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        if counters is not None:
+            counters.close()
 
     app = FastAPI(
         title="Tropa server",
@@ -54,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.redis = counters  # rate-limit counters; None: in the database
     app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
     app.state.oauth = build_oauth(settings)
     app.state.billing = StripeGateway(settings) if settings.stripe_enabled else None

@@ -1,11 +1,14 @@
-"""Fixed-window rate limits whose counters live in the database, so every worker and
-every machine behind the load balancer shares them (the app itself keeps no state)."""
+"""Fixed-window rate limits whose counters are shared by every worker and every machine
+behind the load balancer (the app itself keeps no state): in Redis when
+``TROPA_REDIS_URL`` is set (one round trip per request), else in the database table
+``rate_limit_windows`` (the embedded default)."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 
+import redis
 from fastapi import HTTPException, Request, status
 from sqlalchemy import delete, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -16,8 +19,10 @@ from server.auth.session import USER_KEY
 from server.db import SessionDep
 from server.settings import Settings
 from server.tables import RateLimitWindow
+from server.validation import is_row_id
 
 MAX_KEY_CHARS = 200  # rate_limit_windows.key is String(200)
+REDIS_PREFIX = "tropa:ratelimit:"
 
 
 def bounded_key(key: str) -> str:
@@ -28,11 +33,14 @@ def bounded_key(key: str) -> str:
     return f"{key[:120]}#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
-def hit(db: Session, key: str, limit: int, window_s: int, now: float | None = None) -> None:
-    """Count one request for ``key``; raise 429 with Retry-After once ``limit`` is passed."""
-    now = time.time() if now is None else now
-    key = bounded_key(key)
-    window_start = int(now // window_s) * window_s
+def connect_redis(url: str) -> redis.Redis:
+    """A client with a connection pool, for the counters (short timeouts: a limiter
+    that cannot answer must not hold a request for long)."""
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def count_in_database(db: Session, key: str, window_start: int) -> int:
+    """This window's count for ``key`` after adding one, committed."""
     postgres = db.get_bind().dialect.name == "postgresql"
     if postgres:
         # A counter lost in a database crash costs nothing; skip the WAL flush wait.
@@ -47,7 +55,7 @@ def hit(db: Session, key: str, limit: int, window_s: int, now: float | None = No
         )
         .returning(RateLimitWindow.count)
     )
-    count = db.execute(statement).scalar_one()
+    count: int = db.execute(statement).scalar_one()
     if count == 1:  # first hit of a new window: drop this key's old windows
         db.execute(
             delete(RateLimitWindow).where(
@@ -55,6 +63,43 @@ def hit(db: Session, key: str, limit: int, window_s: int, now: float | None = No
             )
         )
     db.commit()
+    return count
+
+
+def count_in_redis(client: redis.Redis, key: str, window_start: int, window_s: int) -> int:
+    """This window's count for ``key`` after adding one; the counter expires with its window."""
+    name = f"{REDIS_PREFIX}{key}:{window_start}"
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(name)
+    pipe.expire(name, window_s + 1)
+    try:
+        count, _ = pipe.execute()
+    except redis.RedisError as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            f"Rate limiter unavailable (Redis: {type(error).__name__}); retry shortly",
+            headers={"Retry-After": "5"},
+        ) from error
+    return int(count)
+
+
+def hit(
+    db: Session,
+    key: str,
+    limit: int,
+    window_s: int,
+    now: float | None = None,
+    counters: redis.Redis | None = None,
+) -> None:
+    """Count one request for ``key`` (in ``counters`` if given, else in the database);
+    raise 429 with Retry-After once ``limit`` is passed."""
+    now = time.time() if now is None else now
+    key = bounded_key(key)
+    window_start = int(now // window_s) * window_s
+    if counters is not None:
+        count = count_in_redis(counters, key, window_start, window_s)
+    else:
+        count = count_in_database(db, key, window_start)
     if count > limit:
         retry_after = max(1, int(window_start + window_s - now))
         raise HTTPException(
@@ -64,15 +109,27 @@ def hit(db: Session, key: str, limit: int, window_s: int, now: float | None = No
         )
 
 
+def limit_request(request: Request, db: Session, key: str, limit: int) -> None:
+    """``hit`` with the app's settings and counters."""
+    settings: Settings = request.app.state.settings
+    hit(db, key, limit, settings.rate_limit_window_s, counters=request.app.state.redis)
+
+
+def client_host(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def limit_login(request: Request, db: SessionDep) -> None:
     settings: Settings = request.app.state.settings
-    host = request.client.host if request.client else "unknown"
-    hit(db, f"login:{host}", settings.login_rate_limit, settings.rate_limit_window_s)
+    limit_request(request, db, f"login:{client_host(request)}", settings.login_rate_limit)
+
+
+def sync_key(request: Request) -> str:
+    """Per learner when the cookie names one, else per client address."""
+    user_id = request.session.get(USER_KEY)
+    return f"sync:user:{user_id}" if is_row_id(user_id) else f"sync:ip:{client_host(request)}"
 
 
 def limit_sync(request: Request, db: SessionDep) -> None:
     settings: Settings = request.app.state.settings
-    user_id = request.session.get(USER_KEY)
-    host = request.client.host if request.client else "unknown"
-    key = f"sync:user:{user_id}" if isinstance(user_id, int) else f"sync:ip:{host}"
-    hit(db, key, settings.sync_rate_limit, settings.rate_limit_window_s)
+    limit_request(request, db, sync_key(request), settings.sync_rate_limit)

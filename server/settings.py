@@ -107,16 +107,30 @@ class Settings(BaseSettings):
     stripe_price_yearly: str = ""
     stripe_api_base: str = "https://api.stripe.com"
 
-    # Fixed-window rate limits (requests per window per key), state in the database.
+    # Fixed-window rate limits (requests per window per key). Counters in Redis when a
+    # URL is given (redis://host:6379/0, rediss://, unix://), else in the database.
+    redis_url: str = ""
+    # Fixed-window rate limits (requests per window per key).
     rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
     login_rate_limit: int = Field(default=20, ge=1)
     sync_rate_limit: int = Field(default=120, ge=1)
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # One log line per request costs CPU on every request; a proxy in front logs them too.
+    access_log: bool = False
     # A request body must arrive whole within this many seconds (else 408); a stalled
     # body never holds a database slot (server/concurrency.py).
     body_timeout_s: float = Field(default=30.0, gt=0, le=600)
     free_sync_devices: int = Field(default=2, ge=1)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(
+                f"TROPA_REDIS_URL {value!r} must start with redis://, rediss:// or unix:// (or be empty)"
+            )
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -4,6 +4,8 @@ browser app checks with too); ids and provider facts that fit their columns."""
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from contracts.values import MAX_JSON_DEPTH, check_json, clean_text
 
 __all__ = ["MAX_JSON_DEPTH", "MAX_ROW_ID", "bounded_text", "check_json", "clean_text", "is_row_id"]
@@ -11,7 +13,7 @@ __all__ = ["MAX_JSON_DEPTH", "MAX_ROW_ID", "bounded_text", "check_json", "clean_
 MAX_ROW_ID = 2**63 - 1  # BIGINT; SQLite's INTEGER holds the same range
 
 
-def is_row_id(value: object) -> bool:
+def is_row_id(value: object) -> TypeGuard[int]:
     """True for an int that a BIGINT id column can hold (1 .. 2**63-1); a cookie's
     ``uid`` of 2**70 or ``True`` is no id."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID

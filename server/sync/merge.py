@@ -7,24 +7,41 @@ re-applying a change is harmless because it cannot beat itself.
 
 Every field that changes gets the next number of the user's sequence (``users.sync_seq``),
 assigned while the user row is locked; a client pulls "changes since seq N".
+
+Statements are SQLAlchemy Core on the session's connection (no ORM unit of work), a
+fixed handful per batch whatever its size (lock and read the sequence, read seen ids,
+read the fields touched, upsert the winners, record the ids, store the sequence): this
+is the hot path of every learner's device.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, tuple_, update
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from contracts.sync import FieldKey, wins
 from server.sync.schemas import Change, FieldChange, PullResult, PushResult
 from server.tables import AppliedChange, SyncField, User
 
+Clock = tuple[str, str]  # (hlc, device_id) of the value held now
+
 
 def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> PushResult:
     # Write first: takes the user's row lock (PostgreSQL) or the write lock (SQLite)
     # before anything is read, so concurrent batches of one user run one after another.
-    db.execute(update(User).where(User.id == user_id).values(sync_seq=User.sync_seq))
+    connection = db.connection()
+    seq = connection.execute(
+        update(User).where(User.id == user_id).values(sync_seq=User.sync_seq).returning(User.sync_seq)
+    ).scalar_one_or_none()
+    if seq is None:
+        raise LookupError(f"user {user_id} does not exist")
     seen = set(
-        db.scalars(
+        connection.scalars(
             select(AppliedChange.change_id).where(
                 AppliedChange.user_id == user_id,
                 AppliedChange.change_id.in_({c.id for c in changes}),
@@ -40,47 +57,66 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
             seen.add(change.id)
             fresh.append(change)
 
-    user = db.get(User, user_id, populate_existing=True)
-    if user is None:
-        raise LookupError(f"user {user_id} does not exist")
-    current = _load_fields(db, user_id, fresh)
-    dirty: dict[FieldKey, SyncField] = {}
+    current = _load_clocks(connection, user_id, fresh)
+    winners: dict[FieldKey, tuple[Any, str]] = {}  # value and hlc, in first-change order
     for change in fresh:
         for name, value in change.fields.items():
             key = (change.kind, change.entity_id, name)
             held = current.get(key)
-            if held is not None and not wins(change.hlc, device_id, held.hlc, held.device_id):
+            if held is not None and not wins(change.hlc, device_id, held[0], held[1]):
                 continue
-            if held is None:
-                held = SyncField(user_id=user_id, kind=change.kind, entity_id=change.entity_id, field=name)
-                current[key] = held
-            held.value, held.hlc, held.device_id = value, change.hlc, device_id
-            dirty[key] = held
+            current[key] = (change.hlc, device_id)
+            winners[key] = (value, change.hlc)
 
-    seq = user.sync_seq
-    for held in dirty.values():
+    rows = []
+    for (kind, entity_id, name), (value, clock) in winners.items():
         seq += 1
-        held.seq = seq
-    user.sync_seq = seq
-    db.add_all(dirty.values())
-    db.add_all(AppliedChange(user_id=user_id, change_id=c.id) for c in fresh)
+        rows.append(
+            {
+                "user_id": user_id,
+                "kind": kind,
+                "entity_id": entity_id,
+                "field": name,
+                "value": value,
+                "hlc": clock,
+                "device_id": device_id,
+                "seq": seq,
+            }
+        )
+    if rows:
+        connection.execute(_upsert_fields(connection.dialect.name), rows)
+        connection.execute(update(User).where(User.id == user_id).values(sync_seq=seq))
+    if fresh:
+        connection.execute(insert(AppliedChange), [{"user_id": user_id, "change_id": c.id} for c in fresh])
     db.commit()
     return PushResult(applied=[c.id for c in fresh], duplicates=duplicates)
 
 
 def pull(db: Session, user_id: int, since: int, limit: int) -> PullResult:
-    rows = db.scalars(
-        select(SyncField)
-        .where(SyncField.user_id == user_id, SyncField.seq > since)
-        .order_by(SyncField.seq)
-        .limit(limit + 1)
-    ).all()
+    rows = (
+        db.connection()
+        .execute(
+            select(
+                SyncField.seq,
+                SyncField.kind,
+                SyncField.entity_id,
+                SyncField.field,
+                SyncField.value,
+                SyncField.hlc,
+                SyncField.device_id,
+            )
+            .where(SyncField.user_id == user_id, SyncField.seq > since)
+            .order_by(SyncField.seq)
+            .limit(limit + 1)
+        )
+        .all()
+    )
     page = rows[:limit]
     return PullResult(
         changes=[
             FieldChange(
                 seq=r.seq,
-                kind=r.kind,  # type: ignore[arg-type]
+                kind=r.kind,
                 entity_id=r.entity_id,
                 field=r.field,
                 value=r.value,
@@ -94,14 +130,27 @@ def pull(db: Session, user_id: int, since: int, limit: int) -> PullResult:
     )
 
 
-def _load_fields(db: Session, user_id: int, changes: list[Change]) -> dict[FieldKey, SyncField]:
+@cache
+def _upsert_fields(dialect: str) -> Any:
+    """One statement per dialect, built once (building it costs more than running it)."""
+    insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert_into(SyncField)
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "kind", "entity_id", "field"],
+        set_={name: statement.excluded[name] for name in ("value", "hlc", "device_id", "seq")},
+    )
+
+
+def _load_clocks(connection: Connection, user_id: int, changes: list[Change]) -> dict[FieldKey, Clock]:
     keys = {(c.kind, c.entity_id, name) for c in changes for name in c.fields}
     if not keys:
         return {}
-    rows = db.scalars(
-        select(SyncField).where(
+    rows = connection.execute(
+        select(
+            SyncField.kind, SyncField.entity_id, SyncField.field, SyncField.hlc, SyncField.device_id
+        ).where(
             SyncField.user_id == user_id,
             tuple_(SyncField.kind, SyncField.entity_id, SyncField.field).in_(keys),
         )
     )
-    return {(r.kind, r.entity_id, r.field): r for r in rows}
+    return {(r.kind, r.entity_id, r.field): (r.hlc, r.device_id) for r in rows}
