@@ -33,6 +33,7 @@ from contracts.sync import HybridClock, Replica, SyncRuleError, Timestamp, Write
 
 PUSH_PATH = "/api/sync/push"
 PULL_PATH = "/api/sync/changes"
+DEVICES_PATH = "/api/sync/devices"
 SESSION_PATH = "/api/session"
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -151,6 +152,7 @@ class SyncClient:
         self.batch_size = batch_size
         self.new_id = new_id
         self._csrf: str | None = None
+        self._registered = False  # registering again is harmless: once per client
         saved = store.load() or {}
         last = Timestamp.parse(saved["clock"]) if saved.get("clock") else Timestamp(0, 0)
         self.clock = HybridClock(wall_ms, last) if wall_ms else HybridClock(last=last)
@@ -205,6 +207,8 @@ class SyncClient:
         the server refuses as invalid (422) is set aside with its reason."""
         report = PushReport()
         limit = self.batch_size
+        if self.outbox:
+            await self._register()
         while self.outbox:
             batch = rules.batches(self.outbox[:limit])[0]
             try:
@@ -243,6 +247,7 @@ class SyncClient:
     async def pull(self) -> int:
         """Fetch every field changed since the cursor and merge it into the replica."""
         merged = 0
+        await self._register()
         while True:
             params = {"device_id": self.device_id, "since": str(self.cursor)}
             page = await self._call("GET", PULL_PATH, params=params)
@@ -254,6 +259,13 @@ class SyncClient:
             self._save()
             if not page["has_more"]:
                 return merged
+
+    async def _register(self) -> None:
+        """Register this device for sync, once: the server syncs only registered
+        devices (raises SyncRejected with status 402 when the plan has no slot left)."""
+        if not self._registered:
+            await self._call("POST", DEVICES_PATH, body={"device_id": self.device_id})
+            self._registered = True
 
     async def _call(
         self, method: str, path: str, *, body: Any = None, params: Mapping[str, str] | None = None

@@ -7,11 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from server.auth.session import CurrentUser
-from server.billing.entitlements import EntitlementError, admit_sync_device
 from server.db import SessionDep
 from server.ratelimit import limit_sync
-from server.settings import Settings
-from server.sync import merge
+from server.sync import devices, merge
 from server.sync.schemas import DeviceId, PullResult, PushRequest, PushResult
 
 router = APIRouter(prefix="/api/sync", tags=["sync"])
@@ -42,8 +40,11 @@ def changes(
 
 
 def _admit(request: Request, db: SessionDep, user_id: int, device_id: str) -> None:
-    settings: Settings = request.app.state.settings
+    # Asked every time, not cached: a device removed on one worker must stop on all.
     try:
-        admit_sync_device(db, user_id, device_id, settings.free_sync_devices)
-    except EntitlementError as error:
-        raise HTTPException(status.HTTP_402_PAYMENT_REQUIRED, str(error)) from error
+        devices.require_device(db, user_id, device_id)
+    except devices.DeviceNotRegistered as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+
+
+router.include_router(devices.router)

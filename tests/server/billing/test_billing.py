@@ -289,12 +289,14 @@ def test_pro_unlocks_unlimited_sync_devices(billing: Billing) -> None:
     ada.post("/api/billing/checkout", json={"plan": "monthly"}).raise_for_status()
     user_id = ada.get("/api/session").json()["user_id"]
     for device in ("d1", "d2"):
-        assert ada.get("/api/sync/changes", params={"device_id": device}).status_code == 200
-    assert ada.get("/api/sync/changes", params={"device_id": "d3"}).status_code == 402
+        assert ada.post("/api/sync/devices", json={"device_id": device}).status_code == 200
+    assert ada.post("/api/sync/devices", json={"device_id": "d3"}).status_code == 402
     subscription_id = subscribe(billing.stripe, billing.customer_of(user_id), MONTHLY)
     post_event(ada, event("evt_pro_1", "customer.subscription.created", {"id": subscription_id}))
     for device in ("d3", "d4", "d5"):
+        assert ada.post("/api/sync/devices", json={"device_id": device}).status_code == 200
         assert ada.get("/api/sync/changes", params={"device_id": device}).status_code == 200
+    assert ada.get("/api/sync/devices").json()["max_devices"] is None
 
 
 def test_account_deletion_cancels_at_stripe(billing: Billing) -> None:

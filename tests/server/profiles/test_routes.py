@@ -107,6 +107,7 @@ def test_account_deletion_removes_all_their_data(app: FastAPI) -> None:
         "fields": {"text": "mine"},
     }
     for client in (alice, bob):
+        assert client.post("/api/sync/devices", json={"device_id": "laptop"}).status_code == 200
         pushed = client.post("/api/sync/push", json={"device_id": "laptop", "changes": [change]})
         assert pushed.status_code == 200
 
@@ -124,4 +125,6 @@ def test_account_deletion_removes_all_their_data(app: FastAPI) -> None:
 
     again = dev_login(alice, "alice")  # the same login later is a new, empty account
     assert again["user_id"] != alice_id
+    assert alice.get("/api/sync/devices").json()["devices"] == []
+    assert alice.post("/api/sync/devices", json={"device_id": "laptop"}).status_code == 200
     assert alice.get("/api/sync/changes", params={"device_id": "laptop"}).json()["changes"] == []

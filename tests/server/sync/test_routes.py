@@ -31,7 +31,14 @@ def hlc(wall_ms: int, counter: int = 0) -> str:
     return f"{wall_ms:015d}-{counter:06d}"
 
 
+def register(client: TestClient, device: str) -> None:
+    response = client.post("/api/sync/devices", json={"device_id": device})
+    assert response.status_code == 200, response.text
+
+
 def push(client: TestClient, device: str, *changes: dict[str, Any]) -> dict[str, Any]:
+    """Register ``device`` (harmless when it is already) and push ``changes`` from it."""
+    register(client, device)
     response = client.post("/api/sync/push", json={"device_id": device, "changes": list(changes)})
     assert response.status_code == 200, response.text
     return dict(response.json())
@@ -54,6 +61,7 @@ def pull_all(client: TestClient, device: str = "laptop", since: int = 0) -> dict
 def alice(app: FastAPI) -> TestClient:
     client = TestClient(app)
     dev_login(client, "alice")
+    register(client, "laptop")
     return client
 
 
@@ -204,12 +212,14 @@ def test_invalid_pull_parameters(alice: TestClient, params: dict[str, Any]) -> N
 def test_free_plan_syncs_a_limited_number_of_devices(alice: TestClient) -> None:
     push(alice, "laptop", change("a", hlc(1), status="x"))
     push(alice, "phone", change("a", hlc(2), status="y"))
-    third = alice.post(
+    third = alice.post("/api/sync/devices", json={"device_id": "tablet"})
+    assert third.status_code == 402
+    assert "move to Pro, which syncs any number" in third.json()["detail"]
+    refused = alice.post(
         "/api/sync/push", json={"device_id": "tablet", "changes": [change("a", hlc(3), status="z")]}
     )
-    assert third.status_code == 402
-    assert "Pro syncs any number of devices" in third.json()["detail"]
-    assert alice.get("/api/sync/changes", params={"device_id": "tablet"}).status_code == 402
+    assert refused.status_code == 409
+    assert alice.get("/api/sync/changes", params={"device_id": "tablet"}).status_code == 409
     assert alice.get("/api/sync/changes", params={"device_id": "laptop"}).status_code == 200
 
 
@@ -218,6 +228,8 @@ def test_sync_is_rate_limited_per_learner(settings: Settings) -> None:
     alice, bob = TestClient(app), TestClient(app)
     dev_login(alice, "alice")
     dev_login(bob, "bob")
+    register(alice, "d")
+    register(bob, "d")
     for _ in range(3):
         assert alice.get("/api/sync/changes", params={"device_id": "d"}).status_code == 200
     limited = alice.get("/api/sync/changes", params={"device_id": "d"})
@@ -229,6 +241,7 @@ def test_sync_is_rate_limited_per_learner(settings: Settings) -> None:
 
 def test_concurrent_pushes_of_one_learner_lose_nothing(app: FastAPI, alice: TestClient) -> None:
     errors: list[str] = []
+    register(alice, "phone")
 
     def worker(device: str) -> None:
         client = TestClient(app, cookies=alice.cookies, headers=dict(alice.headers))
