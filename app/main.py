@@ -13,6 +13,7 @@ from collections.abc import Callable
 from app.bridge.dom import BrowserPage, utc_offset_minutes
 from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
+from app.bridge.pwa import BrowserPwa
 from app.bridge.store import IndexedDBStore
 from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
@@ -25,6 +26,7 @@ from app.services.conversations import Conversations
 from app.services.library import load_library
 from app.services.progress import ProgressBook
 from app.services.tutor import Tutor
+from app.ui.pwa_view import PwaBar
 from app.ui.shell import Shell
 
 _shell: Shell | None = None
@@ -67,5 +69,8 @@ async def start() -> Shell:
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
                    progress)
     _shell.mount()
+    shell = _shell
+    # Install and Update, above the app: shown even while the library loads or failed.
+    PwaBar(BrowserPwa(), lambda: shell.lang).mount()
     await _shell.load()
     return _shell
