@@ -8,13 +8,28 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts import sync as rules
-from contracts.sync import Kind
+from contracts.sync import Kind, Timestamp
 
 DeviceId = Annotated[str, StringConstraints(pattern=rules.DEVICE_ID_PATTERN)]
 ChangeId = Annotated[str, StringConstraints(pattern=rules.CHANGE_ID_PATTERN)]
 EntityId = Annotated[str, StringConstraints(pattern=rules.ENTITY_ID_PATTERN)]
 FieldName = Annotated[str, StringConstraints(pattern=rules.FIELD_NAME_PATTERN)]
-Hlc = Annotated[str, StringConstraints(pattern=rules.HLC_PATTERN)]
+
+
+def not_ahead_of_the_server(hlc: str) -> str:
+    """Refuse a clock more than ``MAX_CLOCK_SKEW_MS`` ahead of this server's wall clock:
+    it would win its fields against every honest edit until the world caught up."""
+    stamp, now = Timestamp.parse(hlc), rules.system_wall_ms()
+    if rules.too_far_ahead(stamp, now):
+        raise ValueError(
+            f"clock {hlc} is {(stamp.wall_ms - now) / 1000:.0f} s ahead of the server's "
+            f"({now} ms); at most {rules.MAX_CLOCK_SKEW_MS // 1000} s ahead is accepted: "
+            "this device's clock is wrong"
+        )
+    return hlc
+
+
+Hlc = Annotated[str, StringConstraints(pattern=rules.HLC_PATTERN), AfterValidator(not_ahead_of_the_server)]
 MAX_BATCH = rules.MAX_BATCH
 Value = Annotated[Any, AfterValidator(rules.check_value)]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from contracts.sync import MAX_CLOCK_SKEW_MS
 from server.app import create_app
 from server.settings import Settings
 from tests.server.support.app import dev_login
@@ -262,3 +264,22 @@ def test_concurrent_pushes_of_one_learner_lose_nothing(app: FastAPI, alice: Test
     page = alice.get("/api/sync/changes", params={"device_id": "laptop", "limit": 1000}).json()
     assert len(page["changes"]) == 16
     assert [c["seq"] for c in page["changes"]] == list(range(1, 17))
+
+
+def test_a_clock_far_ahead_of_the_server_is_refused(alice: TestClient) -> None:
+    now_ms = time.time_ns() // 1_000_000
+    honest = change("python.loops", hlc(now_ms), status="doing")
+    push(alice, "laptop", honest)
+    for ahead in (hlc(now_ms + MAX_CLOCK_SKEW_MS + 60_000), "999999999999999-000000"):
+        bad = change("python.loops", ahead, status="forever")
+        response = alice.post("/api/sync/push", json={"device_id": "laptop", "changes": [bad]})
+        assert response.status_code == 422
+        detail = response.json()["detail"]
+        assert f"clock {ahead} is" in detail
+        assert f"at most {MAX_CLOCK_SKEW_MS // 1000} s ahead is accepted" in detail
+    assert pull_all(alice) == {("topic_progress", "python.loops", "status"): "doing"}
+
+
+def test_a_clock_a_little_ahead_is_accepted(alice: TestClient) -> None:
+    slightly = hlc(time.time_ns() // 1_000_000 + MAX_CLOCK_SKEW_MS // 2)
+    assert push(alice, "laptop", change("python.loops", slightly, status="done"))["applied"]
