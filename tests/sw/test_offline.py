@@ -32,6 +32,11 @@ def test_an_offline_reload_boots_the_app_from_the_service_worker(site: Site, pro
     assert page.evaluate("navigator.onLine") is False
     # The library page rendered from the cached library.json: one card per roadmap.
     assert page.locator("#app a[href^='#/roadmap/']").count() >= 3
+    # A trail and a topic open offline too (they are rendered from the same library).
+    page.click("#app a[href='#/roadmap/python']")
+    page.click("#app a[href^='#/topic/python.']")
+    page.wait_for_selector("#app .prose")
+    assert page.locator("#app h1").inner_text()
     precached = {entry["url"] for entry in precache_of(site.dist)}
     served = {urlsplit(url).path for url in traffic.from_worker()}
     assert {"/", "/content/library.json"} <= served  # the page itself and the library
