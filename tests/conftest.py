@@ -64,6 +64,14 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """Service workers blocked in the default ``context``/``page``: a test that stubs the
+    network with ``page.route`` must see every request, not the worker's cached answer.
+    tests/sw/ tests the service worker in persistent contexts of its own."""
+    return {**browser_context_args, "service_workers": "block"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests last.
 
