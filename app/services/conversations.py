@@ -43,6 +43,6 @@ class Conversations:
         try:
             await self.store.put(COLLECTION, scope.key, self.history.saved(scope.key))
         except StoreError as error:
-            self.notice = str(error)
+            self.notice = f"This conversation could not be kept on this device: {error}"
         else:
             self.notice = ""

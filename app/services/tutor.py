@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from app.core.errors import TropaError
 from app.core.library.catalog import Library
 from app.core.settings import Settings
-from app.core.tutor.answer import Answer, cite
+from app.core.tutor.answer import Answer, cite, printable
 from app.core.tutor.conversation import Exchange, History, Scope, follow_up_query, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import Turn, build_messages, build_plan_messages, trail_titles
@@ -111,9 +111,10 @@ class Tutor:
             self._fail(exchange, f"unexpected {type(error).__name__}: {error}")
         finally:
             self.busy = False
-            self.on_change()
+            # Saved before the UI shows it finished: a reload right after still has it.
             if self.on_finished is not None and exchange.finished:
                 await self.on_finished(scope)
+            self.on_change()
         return exchange
 
     @staticmethod
@@ -150,11 +151,11 @@ class Tutor:
         exchange.status = "generating"
 
         def token(text: str) -> None:
-            exchange.text += text
+            exchange.text += printable(text)
             self.on_change()
 
         result = await self.inference.generate(self.generator.id, messages, MAX_NEW_TOKENS, token)
-        exchange.text = str(result.get("text", exchange.text))
+        exchange.text = printable(str(result.get("text", exchange.text)))
         self.generator.ran_on(result)
         exchange.answer = cite(exchange.text, exchange.hits) if exchange.hits else Answer(
             exchange.text.strip(), (), False)

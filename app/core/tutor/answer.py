@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,15 @@ class Answer:
     text: str
     citations: tuple[Citation, ...]
     cited_by_model: bool  # False: the model named no source, so all passages are listed
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (tab and newlines kept) or lone surrogates: a
+    small model can emit any token, and such characters neither display nor store."""
+    return "".join(
+        char for char in text
+        if char in "\t\n\r" or unicodedata.category(char) not in ("Cc", "Cs")
+    )
 
 
 def cite(text: str, hits: Sequence[Hit]) -> Answer:

@@ -79,3 +79,11 @@ def test_records_round_trip_and_refuse_unknown_statuses() -> None:
         assert "status 'generating'" in str(error)
     else:
         raise AssertionError("an unfinished status was accepted")
+
+
+def test_an_answer_with_control_characters_is_cleaned_and_kept() -> None:
+    store = MemoryStore()
+    tutor, conversations = tutor_on(store, reply="Use venv\x18 [1].")
+    exchange = asyncio.run(tutor.ask("How do I make a virtual environment?", TOPIC, "en"))
+    assert exchange.text == "Use venv [1]." and conversations.notice == ""
+    assert len(tutor_on(store)[0].conversation(TOPIC)) == 1

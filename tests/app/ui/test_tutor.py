@@ -170,6 +170,7 @@ def test_the_conversation_is_still_there_after_a_reload_and_a_browser_restart(
             expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages"),
                                                timeout=ANSWER_TIMEOUT_MS)
         answers = page.locator("#tutor-log .exchange .answer-text").all_inner_texts()
+        expect(page.locator("#tutor-notice")).to_have_text("")  # the device kept it
         page.reload()
         expect(page.locator("#tutor-log .exchange")).to_have_count(2, timeout=60_000)
         assert page.locator("#tutor-log .exchange .answer-text").all_inner_texts() == answers

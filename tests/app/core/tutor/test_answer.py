@@ -19,3 +19,10 @@ def test_without_markers_every_passage_is_listed() -> None:
     answer = cite("No markers here.", HITS)
     assert not answer.cited_by_model
     assert [c.topic for c in answer.citations] == ["py.a", "py.b"]
+
+
+def test_printable_drops_control_characters_a_small_model_may_emit() -> None:
+    from app.core.tutor.answer import printable
+
+    assert printable("a\x18b\x00c\td\ne\r\ud800f") == "ab" + "c\td\ne\rf"
+    assert printable("Привет [1]") == "Привет [1]"
