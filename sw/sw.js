@@ -1,7 +1,7 @@
 /* Tropa's service worker, built with Workbox (vendored under /vendor/workbox@<version>/).
  *
- * - The app shell comes from a revisioned precache: the build (builder/pwa.py) puts the
- *   list of shell URLs and revisions where `self.__WB_MANIFEST` stands. A rebuild that
+ * - The app shell comes from a revisioned precache: the build (builder/pwa.py) writes the
+ *   list of shell URLs and revisions into the precacheAndRoute call below. A rebuild that
  *   changes a shell file changes this script, so the browser installs the new version
  *   beside the old one; it waits until the page asks for it (SKIP_WAITING, sent when the
  *   learner presses Update), then the page reloads onto it.

@@ -3,12 +3,21 @@ cross-origin isolated; only the caches the worker owns exist, and models are not
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 
-from tests.sw.conftest import Site, Traffic, precache_of, sw_version, wait_booted, wait_controlled
+from tests.sw.conftest import (
+    BOOT_TIMEOUT_MS,
+    Site,
+    Traffic,
+    precache_of,
+    sw_version,
+    wait_booted,
+    wait_controlled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,3 +68,40 @@ def test_the_worker_owns_tropa_caches_only_and_keeps_no_model(site: Site, profil
                               .map((request) => new URL(request.url).pathname)""", info["precache"])
     assert "/index.html" in keys and not any(path.startswith("/models/") for path in keys)
     assert set(keys) == {entry["url"] for entry in precache_of(site.dist)}
+
+
+def test_the_library_is_stale_while_revalidate_and_old_files_leave_the_cache(
+        site: Site, profile: BrowserContext) -> None:
+    page = profile.pages[0] if profile.pages else profile.new_page()
+    library = json.loads((site.dist / "content/library.json").read_text(encoding="utf-8"))
+    (site.dist / "content/old.111111111111.json").write_text('"old"', encoding="utf-8")
+    (site.dist / "content/new.222222222222.json").write_text('"new"', encoding="utf-8")
+    write_library(site, {**library, "extra": {"file": "/content/old.111111111111.json"}})
+    page.goto(site.url + "/")
+    wait_booted(page)
+    wait_controlled(page)
+    info = sw_version(page)
+    assert page.evaluate("fetch('/content/old.111111111111.json').then((r) => r.json())") == "old"
+    wait_cached(page, info["content"], "/content/old.111111111111.json", present=True)
+
+    # A new library names another file: the first read still gets the cached library
+    # (stale), the cache is refreshed behind it, and the file it no longer names is dropped.
+    write_library(site, {**library, "extra": {"file": "/content/new.222222222222.json"}})
+    first = page.evaluate("fetch('/content/library.json').then((r) => r.json())")
+    assert first["extra"]["file"] == "/content/old.111111111111.json"
+    wait_cached(page, info["content"], "/content/old.111111111111.json", present=False)
+    second = page.evaluate("fetch('/content/library.json').then((r) => r.json())")
+    assert second["extra"]["file"] == "/content/new.222222222222.json"
+
+
+def write_library(site: Site, library: dict[str, object]) -> None:
+    path = site.dist / "content/library.json"
+    path.write_text(json.dumps(library, ensure_ascii=False), encoding="utf-8")
+
+
+def wait_cached(page: Page, cache: str, path: str, *, present: bool) -> None:
+    """Until ``path`` is in (or gone from) ``cache``: the worker writes it after it answers."""
+    page.wait_for_function("""async ([name, path, present]) => {
+        const keys = await (await caches.open(name)).keys();
+        return keys.some((request) => new URL(request.url).pathname === path) === present;
+    }""", arg=[cache, path, present], timeout=BOOT_TIMEOUT_MS)
