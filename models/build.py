@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from builder.errors import BuildError
 from models.cache import Cache, FetchError
 from models.checks import CheckError, check_embedder, check_generator
 from models.layout import copy_configs, describe_files, install, model_entry, write_manifest
 from models.manifest import DTYPE_FILES, MANIFEST_PATH, ManifestError, ModelSpec, load_manifest
-from models.progress import BuildError, Progress
+from models.progress import Progress
 
 
 def build_model(spec: ModelSpec, cache: Cache) -> dict[str, Any]:

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from builder.errors import BuildError
 
-class BuildError(RuntimeError):
-    """A build step failed; the message names the model and the step."""
+
+class ModelBuildError(BuildError):
+    """A step of one model's build failed; the message names the model and the step."""
 
     def __init__(self, model_id: str, step: str, reason: str, log: Path | None = None) -> None:
         where = f" (log: {log})" if log else ""
@@ -44,7 +46,7 @@ class Progress:
             raise
         except Exception as exc:
             print(f" failed after {time.perf_counter() - start:.1f} s", flush=True)
-            raise BuildError(self.model_id, name, f"{type(exc).__name__}: {exc}", self.log) from exc
+            raise ModelBuildError(self.model_id, name, f"{type(exc).__name__}: {exc}", self.log) from exc
         elapsed = time.perf_counter() - start
         self.times[name] = round(elapsed, 1)
         print(f" {elapsed:.1f} s", flush=True)
