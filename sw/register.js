@@ -68,18 +68,20 @@ function track(registration) {
 
 if ('serviceWorker' in navigator) {
   const container = navigator.serviceWorker;
-  // A page that already had a controller reloads when it changes (this tab's Update, or
-  // another tab's): its shell belongs to the old version, whose files are being removed.
-  const hadController = Boolean(container.controller);
+  // The first controller of a page is the version it was loaded from (the first install
+  // claims the page). Any later change (this tab's Update, or another tab's) reloads: the
+  // page's shell belongs to the old version, whose files are being removed.
+  let controlled = Boolean(container.controller);
   let reloading = false;
-  state.offlineReady = hadController;
+  state.offlineReady = controlled;
   container.addEventListener('controllerchange', () => {
-    if (hadController && !reloading) {
-      reloading = true;
-      location.reload();
-    } else {
+    if (!controlled) {
+      controlled = true;
       state.offlineReady = true;
       changed();
+    } else if (!reloading) {
+      reloading = true;
+      location.reload();
     }
   });
   container.register('/sw.js', { scope: '/' }).then(track, (error) => {

@@ -84,3 +84,28 @@ def test_a_new_version_waits_for_update_then_replaces_the_whole_shell(
     assert precached_paths(page, v2["precache"]) == set(v2_manifest)
     assert not page.locator("#pwa-bar [data-action=update]").count()
     assert re.fullmatch(r"tropa-sw-precache-v\d+", v2["precache"])
+
+
+def test_an_update_in_one_tab_reloads_the_other_tabs_onto_it(site: Site, profile: BrowserContext) -> None:
+    first = profile.pages[0] if profile.pages else profile.new_page()
+    first.goto(site.url + "/")
+    wait_booted(first)
+    wait_controlled(first)
+    second = profile.new_page()
+    second.goto(site.url + "/")
+    wait_booted(second)
+    with (site.sources / "app/static/tropa.css").open("a", encoding="utf-8") as css:
+        css.write("/* v2 */\n")
+    v2_urls = site.rebuild()
+
+    second.reload()
+    wait_booted(second)
+    update = second.locator("#pwa-bar button[data-action=update]")
+    update.wait_for(state="visible", timeout=BOOT_TIMEOUT_MS)
+    assert stylesheet(first) != v2_urls["css"]
+    with first.expect_navigation(timeout=BOOT_TIMEOUT_MS), second.expect_navigation(timeout=BOOT_TIMEOUT_MS):
+        update.click()
+    for page in (first, second):
+        wait_booted(page)
+        assert stylesheet(page) == v2_urls["css"]
+        assert sw_version(page)["version"] == v2_urls["sw_version"]
