@@ -7,13 +7,16 @@ to the provider's token, JWKS and user endpoints through Authlib.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from server.app import create_app
 from tests.server.support.app import make_settings
@@ -186,3 +189,45 @@ def test_unconfigured_provider_is_404(database_url: str, dist_dir: Path) -> None
         assert response.status_code == 404
         assert response.json()["detail"] == "Login with github is not configured"
         assert client.get("/auth/facebook/login").status_code == 422
+
+
+def test_a_callback_waiting_on_the_database_leaves_the_server_answering(
+    site: Site, database_url: str
+) -> None:
+    """The callback's database work runs in a thread: while it waits on a lock, static
+    files and the API still answer. PostgreSQL only: there the wait can be seen in
+    pg_stat_activity, so the test knows the callback is waiting before it checks."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite shows no lock wait to wait for; the code path is the same")
+    engine = create_engine(database_url)
+    holder = engine.connect()
+    holder.begin()  # the same identity, inserted and not committed: the callback's insert waits
+    user_id = holder.scalar(text(
+        "INSERT INTO users (created_at, sync_seq, session_epoch) VALUES (now(), 0, :e) RETURNING id"
+    ), {"e": "e" * 32})
+    holder.execute(text("INSERT INTO identities (user_id, provider, subject, created_at) "
+                        "VALUES (:u, 'github', :s, now())"), {"u": user_id, "s": str(site.provider.user.id)})
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> :holder"
+        " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO identities%'"
+    )
+    holder_pid = holder.scalar(text("SELECT pg_backend_pid()"))
+    learner = httpx.Client(base_url=site.url, follow_redirects=True, timeout=120)
+    with learner, ThreadPoolExecutor(1) as pool:
+        login = pool.submit(learner.get, "/auth/github/login")
+        try:
+            with engine.connect() as watcher:
+                deadline = time.monotonic() + 60
+                while not watcher.scalar(waiting, {"holder": holder_pid}):
+                    assert time.monotonic() < deadline, "the callback never waited on the lock"
+                    watcher.rollback()  # pg_stat_activity is read once per transaction
+                    time.sleep(0.05)
+            with httpx.Client(base_url=site.url, timeout=20) as other:
+                assert other.get("/index.html").status_code == 200
+                assert other.get("/healthz").status_code == 200
+        finally:
+            holder.rollback()
+            holder.close()
+        assert login.result(timeout=60).status_code == 200
+        assert session_of(learner)["authenticated"] is True
+    engine.dispose()
