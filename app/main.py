@@ -70,7 +70,7 @@ async def start() -> Shell:
                    progress)
     _shell.mount()
     shell = _shell
-    # Install and Update, above the app: shown even while the library loads or failed.
+    # Install and Update, outside the shell: shown even while the library loads or failed.
     PwaBar(BrowserPwa(), lambda: shell.lang).mount()
     await _shell.load()
     return _shell

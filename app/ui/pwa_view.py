@@ -1,5 +1,5 @@
-"""The bar above the app that offers to install it and, when a new version waits, to
-update: a pure view (``bar``) and the small controller that shows it (``PwaBar``).
+"""The small bar at the bottom of the page that offers to install the app and, when a new
+version waits, to update: a pure view (``bar``) and the controller that shows it (``PwaBar``).
 
 The bar lives outside the shell's root, so it stays through every re-render and on the
 error page. It reaches the page only through the ``PwaPort`` below (``app.bridge.pwa``
