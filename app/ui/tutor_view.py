@@ -117,7 +117,7 @@ def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title
         h("h2", {"id": "tutor-title"}, t(lang, "tutor_title")),
         h("p", {"class": "meta"}, t(lang, "tutor_intro")),
         h("div", {"id": "tutor-status"}, status(tutor, lang) if tutor else None),
-        h("p", {"id": "tutor-notice", "class": "notice", "role": "status"}, notice),
+        h("p", {"id": "tutor-notice", "class": "store-notice", "role": "status"}, notice),
         h("div", {"id": "tutor-log"}, log(exchanges, lang)),
         h("form", {"id": "tutor-form", "data-action": "ask", "autocomplete": "off"},
           h("textarea", {"name": "question", "rows": 2, "maxlength": 1000, "required": True,
