@@ -65,6 +65,7 @@ models: $(MODELS)/manifest.json
 $(MODELS)/manifest.json: $(MODEL_SOURCES) $(STAMPS)/python
 	$(call say,models: convert + export + quantize - cached per machine; the first run takes about 8 min)
 	$(PY) -m models.build --out $(MODELS) --cache $(MODEL_CACHE)
+	$(PY) -m builder.compress $(MODELS)
 
 CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py) contracts/library.py
 content: $(CONTENT_OUT)/library.json
