@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.tables import Subscription, SyncDevice
+from server.tables import Subscription
 
 PRO_STATUSES = ("active", "trialing")
 Plan = Literal["free", "pro"]
@@ -45,22 +44,3 @@ def entitlements_for(db: Session, user_id: int, free_sync_devices: int) -> Entit
     if pro:
         return Entitlements(plan="pro", premium_roadmaps=True, max_sync_devices=None)
     return Entitlements(plan="free", premium_roadmaps=False, max_sync_devices=free_sync_devices)
-
-
-def admit_sync_device(db: Session, user_id: int, device_id: str, free_sync_devices: int) -> None:
-    """Register ``device_id`` for the user, or raise if the plan allows no more devices."""
-    if db.get(SyncDevice, (user_id, device_id)) is not None:
-        return
-    limit = entitlements_for(db, user_id, free_sync_devices).max_sync_devices
-    if limit is not None:
-        count = db.scalar(select(func.count()).select_from(SyncDevice).where(SyncDevice.user_id == user_id))
-        if (count or 0) >= limit:
-            raise EntitlementError(
-                f"The free plan syncs {limit} devices and this would be another; "
-                "Pro syncs any number of devices"
-            )
-    db.add(SyncDevice(user_id=user_id, device_id=device_id))
-    try:
-        db.commit()
-    except IntegrityError:  # the same device registered itself concurrently
-        db.rollback()
