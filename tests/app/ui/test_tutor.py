@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.app.ui.test_shell import SCREENSHOTS, boot
 
@@ -97,32 +96,20 @@ def test_streamed_answer_cites_the_topic_that_holds_it(
     assert_private(sent, base_url, question)
 
 
-@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "qwen2.5-coder-0.5b-instruct"),
                     reason="models not built: run `make models`")
 def test_stop_interrupts_the_answer(page: Page, sent: list[tuple[str, str]], base_url: str) -> None:
-    boot(page, "/?tutor=tiny-qwen2#/topic/python.loops")
-    # The tiny model has random weights: an answer may end at a random end-of-text token
-    # before Stop can be pressed. Ask again until one is caught streaming; that one must stop.
-    questions = ["Explain loops at great length please", "Tell me everything about for loops",
-                 "Describe while loops in detail, with many examples"]
-    for question in questions:
-        exchange = ask(page, question)
-        expect(exchange).to_have_attribute("data-status", re.compile("generating|done|passages|failed"),
-                                           timeout=ANSWER_TIMEOUT_MS)
-        if exchange.get_attribute("data-status") != "generating":
-            continue
-        try:
-            page.locator("#tutor-form .stop").click(timeout=5_000)
-        except PlaywrightTimeoutError:
-            continue  # it ended while we reached for the button
-        expect(exchange).to_have_attribute("data-status", re.compile("stopped|done"), timeout=10_000)
-        if exchange.get_attribute("data-status") == "stopped":
-            break
-    else:
-        pytest.fail(f"every answer ended before Stop could be pressed: {questions}")
+    # The real generator: a long answer streams for many seconds (the tiny random-weight
+    # model may end at once at a random end-of-text token, too soon to be stopped).
+    boot(page, "/#/topic/python.loops")
+    question = "Explain loops at great length please, with many examples"
+    exchange = ask(page, question)
+    expect(exchange).to_have_attribute("data-status", "generating", timeout=ANSWER_TIMEOUT_MS)
+    expect(exchange.locator(".answer-text")).not_to_be_empty(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#tutor-form .stop").click()
+    expect(exchange).to_have_attribute("data-status", "stopped", timeout=10_000)
     expect(page.locator("#tutor-form .ask")).to_be_enabled()
-    assert_private(sent, base_url, *questions)
-
+    assert_private(sent, base_url, question)
 
 @pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
                     reason="models not built: run `make models`")
