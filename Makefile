@@ -32,7 +32,7 @@ test: lint build $(STAMPS)/chromium
 	$(call say,running the test suite: unit + server on SQLite and PostgreSQL + browser)
 	$(PY) -m pytest
 
-build: site content
+build: site content $(MODELS)/chunks.json
 
 deps: $(STAMPS)/python $(STAMPS)/npm
 
@@ -66,6 +66,10 @@ $(MODELS)/manifest.json: $(MODEL_SOURCES) $(STAMPS)/python
 	$(call say,models: convert + export + quantize - cached per machine; the first run takes about 8 min)
 	$(PY) -m models.build --out $(MODELS) --cache $(MODEL_CACHE)
 	$(PY) -m builder.compress $(MODELS)
+
+# The chunk manifest the worker's model store reads (a few seconds: hashes only).
+$(MODELS)/chunks.json: $(MODELS)/manifest.json builder/chunks.py
+	$(PY) -m builder.chunks $(MODELS)
 
 CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py) contracts/library.py
 content: $(CONTENT_OUT)/library.json
