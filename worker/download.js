@@ -8,6 +8,7 @@
 // the moment it happens instead of surfacing later as a generic error.
 
 import { WorkerError } from './errors.js';
+import { modelFileOf, storedResponse } from './model-store.js';
 
 // Progress replies for one file come at most this often, except its last one.
 const PROGRESS_INTERVAL_MS = 100;
@@ -15,13 +16,29 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Absolute URL → the DownloadWatch that wants its bytes. */
 const watched = new Map();
 
-/** Route Transformers.js's fetches (``env.fetch``) through the watch list. */
+/**
+ * Route Transformers.js's fetches (``env.fetch``) through the model store (a model file
+ * listed in chunks.json is answered from IndexedDB, fetched into it first when missing;
+ * worker/model-store.js) and through the watch list.
+ */
 export function watchFetches(env) {
   const baseFetch = env.fetch;
   env.fetch = async (input, init) => {
-    const response = await baseFetch(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
     const watch = watched.get(url);
+    const file = await modelFileOf(url);
+    let response;
+    if (file) {
+      try {
+        response = await storedResponse(file.model, file.path, url, baseFetch,
+          (count) => watch?.received(url, count, false));
+      } catch (error) {
+        watch?.reject(error);
+        throw error;
+      }
+    } else {
+      response = await baseFetch(input, init);
+    }
     if (!watch) return response;
     if (!response.ok) {
       watch.failed(url, response.status);

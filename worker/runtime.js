@@ -57,10 +57,10 @@ async function importRuntime(url) {
   env.allowRemoteModels = false; // never the Hugging Face Hub: no learner data leaves, no CDN
   env.allowLocalModels = true; // defaults to false in browsers
   env.localModelPath = paths.models;
-  // Model files are to be cached by our service worker (the offline work, sw/), in
-  // chunks: Transformers.js's own Cache Storage copy would store every file twice, and
-  // entries of 300 MB and more fail off the record (docs/architecture.md). Until then the
-  // browser's HTTP cache revalidates them (ETag, 304).
+  // Model files are kept by our own model store (model-store.js, reached through
+  // env.fetch in download.js), in chunks: Transformers.js's own Cache Storage copy would
+  // store every file twice, and entries of 300 MB and more fail off the record
+  // (docs/architecture.md).
   env.useBrowserCache = false;
   env.useWasmCache = false;
   env.backends.onnx.wasm.wasmPaths = paths.onnx_wasm;

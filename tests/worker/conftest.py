@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserType, Page
 
+from builder.chunks import write_chunks
 from builder.site import build_worker
 from builder.vendor import PACKAGES, package_version
 from contracts import protocol
@@ -37,6 +38,7 @@ NEEDED_PACKAGES = ("transformers", "onnxruntime-web")
 WASM_TIMEOUT = 90
 WEBGPU_TIMEOUT = 240
 
+STORE_CHUNK_BYTES = 64 * 1024
 VECTORS_COUNT = 300
 VECTORS_DIM = 32
 
@@ -95,6 +97,8 @@ def worker_dist(tmp_path_factory: pytest.TempPathFactory, tiny_models: Path) -> 
     (out / HOOKED_WORKER.lstrip("/")).parent.mkdir()
     shutil.copyfile(HERE / "hooked-worker.js", out / HOOKED_WORKER.lstrip("/"))
     shutil.copytree(tiny_models, out / "models", copy_function=link_or_copy)
+    # Small chunks, so that the tiny ONNX files have several (Range requests, resume).
+    write_chunks(out / "models", chunk_bytes=STORE_CHUNK_BYTES)
     return out
 
 
