@@ -70,7 +70,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resource_opensource": "open source",
         "tutor_title": "Ask the tutor",
         "tutor_intro": "The tutor runs on your device: nothing you type leaves the browser. "
-        "The first question of a visit downloads its models (about 620 MB the first time); "
+        "The first question downloads its models once (about 620 MB) and stores them on this device; "
+        "later visits load them from there, offline too; "
         "your conversations are kept on this device.",
         "tutor_placeholder_topic": "Ask about “{title}”…",
         "tutor_placeholder": "Ask anything about the library…",
@@ -155,7 +156,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resource_opensource": "открытый код",
         "tutor_title": "Спросить наставника",
         "tutor_intro": "Наставник работает на вашем устройстве: ничего из набранного не уходит "
-        "из браузера. Первый вопрос за визит загружает модели (около 620 МБ в первый раз); "
+        "из браузера. Первый вопрос один раз загружает модели (около 620 МБ) и сохраняет их на этом "
+        "устройстве; в следующие визиты они загружаются оттуда, и без сети тоже; "
         "ваши беседы хранятся на этом устройстве.",
         "tutor_placeholder_topic": "Спросите о теме «{title}»…",
         "tutor_placeholder": "Спросите о чём угодно из библиотеки…",
