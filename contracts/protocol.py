@@ -59,13 +59,15 @@ ERROR_CODES: dict[str, Literal["worker", "client"]] = {
     "load-failed": "worker",  # the model could not be loaded on any device
     "not-loaded": "worker",  # embed/generate on a model that is not loaded
     "failed": "worker",  # anything else thrown by a handler
+    "offline": "worker",  # a model file is not on the device and the network cannot be reached
+    "no-space": "worker",  # the storage quota leaves no room for a model (the message says what to free)
     "timeout": "client",  # the worker stayed silent past the request's timeout
     "crashed": "client",  # the worker could not start, or stopped
     "bad-reply": "client",  # a reply that breaks this protocol
 }
 ErrorCode = Literal[
     "bad-request", "incompatible", "not-found", "load-failed", "not-loaded", "failed",
-    "timeout", "crashed", "bad-reply",
+    "offline", "no-space", "timeout", "crashed", "bad-reply",
 ]
 
 ENUMS: dict[str, tuple[str, ...]] = {

@@ -66,8 +66,9 @@ async function loadLadder(slot, forceWebGpu, onProgress) {
       return finish(slot, choice, await loadOn(entry, choice, watch), started, watch);
     } catch (error) {
       const earlier = webgpuError ? `; on webgpu before: ${describe(webgpuError)}` : '';
-      if (error instanceof WorkerError && error.code === 'not-found') {
-        throw new WorkerError('not-found', `${error.message}${earlier}`, { cause: error });
+      // The model store's own failures (offline, no space) say what to do: keep them.
+      if (error instanceof WorkerError && ['not-found', 'offline', 'no-space'].includes(error.code)) {
+        throw new WorkerError(error.code, `${error.message}${earlier}`, { cause: error });
       }
       throw new WorkerError(
         'load-failed',
@@ -101,7 +102,7 @@ async function loadOn(entry, { device, dtype }, watch) {
       // The guard may have won the race: free whatever the pipeline still builds.
       loading.then((late) => late.dispose(), () => {});
     }
-    if (!(error instanceof WorkerError && error.code === 'not-found')) retire(instance);
+    if (!(error instanceof WorkerError && ['not-found', 'offline', 'no-space'].includes(error.code))) retire(instance);
     throw error;
   }
 }

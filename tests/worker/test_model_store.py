@@ -28,3 +28,35 @@ def test_a_stored_model_is_never_fetched_again(worker: WorkerDriver, manifest: d
     answer = worker.result("generate", {"model": "tiny-qwen2", "max_new_tokens": 4,
                                         "messages": [{"role": "user", "content": "hi"}]})
     assert answer["tokens"] >= 1
+
+
+LOAD = {"model": "tiny-qwen2", "role": "generator", "force_webgpu": False}
+
+CORRUPT_FIRST_ONNX_CHUNK = """async () => {
+  const db = await new Promise((ok, no) => { const r = indexedDB.open('tropa-models'); r.onsuccess = () => ok(r.result); r.onerror = no; });
+  const tx = db.transaction('chunks', 'readwrite');
+  const store = tx.objectStore('chunks');
+  const key = ['tiny-qwen2', 'onnx/model_quantized.onnx', 0];
+  const record = await new Promise((ok) => { const r = store.get(key); r.onsuccess = () => ok(r.result); });
+  store.put({ ...record, blob: new Blob([new Uint8Array(record.size)]) }, key);
+  await new Promise((ok) => (tx.oncomplete = ok));
+  db.close();
+  return record.size;
+}"""
+
+
+def test_offline_a_stored_model_loads_and_a_damaged_one_says_so(worker: WorkerDriver) -> None:
+    worker.result("load", LOAD)
+    worker.result("unload", {"model": "tiny-qwen2"})
+    worker.page.context.set_offline(True)
+    worker.result("load", LOAD)  # from the store alone
+    worker.result("unload", {"model": "tiny-qwen2"})
+    assert worker.page.evaluate(CORRUPT_FIRST_ONNX_CHUNK) == 64 * 1024
+    error = worker.error("load", LOAD)
+    assert error["code"] == "offline", error
+    assert "tiny-qwen2" in error["message"] and "damaged" in error["message"], error["message"]
+    worker.page.context.set_offline(False)
+    before = len(model_requests(worker, "tiny-qwen2"))
+    worker.result("load", LOAD)  # online: the bad chunk is fetched again, only that one
+    refetched = model_requests(worker, "tiny-qwen2")[before:]
+    assert len(refetched) == 1 and refetched[0].endswith("onnx/model_quantized.onnx"), refetched
