@@ -33,7 +33,11 @@ def test_a_stored_model_is_never_fetched_again(worker: WorkerDriver, manifest: d
 LOAD = {"model": "tiny-qwen2", "role": "generator", "force_webgpu": False}
 
 CORRUPT_FIRST_ONNX_CHUNK = """async () => {
-  const db = await new Promise((ok, no) => { const r = indexedDB.open('tropa-models'); r.onsuccess = () => ok(r.result); r.onerror = no; });
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open('tropa-models');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = no;
+  });
   const tx = db.transaction('chunks', 'readwrite');
   const store = tx.objectStore('chunks');
   const key = ['tiny-qwen2', 'onnx/model_quantized.onnx', 0];
