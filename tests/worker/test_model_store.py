@@ -64,3 +64,24 @@ def test_offline_a_stored_model_loads_and_a_damaged_one_says_so(worker: WorkerDr
     worker.result("load", LOAD)  # online: the bad chunk is fetched again, only that one
     refetched = model_requests(worker, "tiny-qwen2")[before:]
     assert len(refetched) == 1 and refetched[0].endswith("onnx/model_quantized.onnx"), refetched
+
+
+def test_an_interrupted_download_resumes_from_the_last_good_chunk(worker: WorkerDriver) -> None:
+    def cut_at_third_chunk(route: Any) -> None:
+        if route.request.headers.get("range", "").startswith(f"bytes={2 * 64 * 1024}-"):
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    worker.page.context.route("**/tiny-qwen2/onnx/model_quantized.onnx", cut_at_third_chunk)
+    error = worker.error("load", LOAD)
+    assert error["code"] == "offline" and "chunk 3 of" in error["message"], error
+    assert "resumes" in error["message"]
+    worker.page.context.unroute("**/tiny-qwen2/onnx/model_quantized.onnx")
+    before = len(model_requests(worker, "tiny-qwen2"))
+    worker.result("load", LOAD)
+    resumed = [url for url in model_requests(worker, "tiny-qwen2")[before:] if url.endswith(".onnx")]
+    # The two chunks stored before the cut are not fetched again.
+    total = -(-worker.page.evaluate("fetch('/models/chunks.json').then(r => r.json())")["models"][
+        "tiny-qwen2"]["onnx/model_quantized.onnx"]["size"] // (64 * 1024))
+    assert len(resumed) == total - 2, resumed
