@@ -85,3 +85,30 @@ def test_an_interrupted_download_resumes_from_the_last_good_chunk(worker: Worker
     total = -(-worker.page.evaluate("fetch('/models/chunks.json').then(r => r.json())")["models"][
         "tiny-qwen2"]["onnx/model_quantized.onnx"]["size"] // (64 * 1024))
     assert len(resumed) == total - 2, resumed
+
+
+STORED_CHUNKS = """async () => {
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open('tropa-models');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = no;
+  });
+  const keys = await new Promise((ok) => {
+    const r = db.transaction('chunks').objectStore('chunks').getAllKeys();
+    r.onsuccess = () => ok(r.result);
+  });
+  db.close();
+  return keys;
+}"""
+
+
+def test_a_quota_too_small_names_the_size_and_stores_nothing(worker: WorkerDriver) -> None:
+    cdp = worker.page.context.new_cdp_session(worker.page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": worker.url, "quotaSize": 100 * 1024})
+    error = worker.error("load", LOAD)
+    assert error["code"] == "no-space", error
+    assert "not enough space for tiny-qwen2: it needs 1 MB more" in error["message"], error["message"]
+    assert "to make room" in error["message"]
+    # Whole small files may be kept; of the file that did not fit, not one chunk.
+    stored = worker.page.evaluate(STORED_CHUNKS)
+    assert [key for key in stored if key[1].startswith("onnx/")] == [], stored
