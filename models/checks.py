@@ -262,6 +262,8 @@ def _run(
         "input_ids": np.array([ids], dtype=np.int64),
         "attention_mask": np.ones((1, past_len + len(ids)), dtype=np.int64),
         "position_ids": np.arange(past_len, past_len + len(ids), dtype=np.int64)[None],
+        # 0 = logits for every position (models/head.py); the teacher-forced checks read them all.
+        "num_logits_to_keep": np.array(0, dtype=np.int64),
         **past,
     }
     wanted = {i.name for i in session.get_inputs()}

@@ -3,6 +3,8 @@
 Embedders export as `feature-extraction` (output `last_hidden_state`); generators as
 `text-generation-with-past` (inputs input_ids, attention_mask, position_ids,
 past_key_values.N.key/value; outputs logits, present.N.key/value), the layout Transformers.js loads.
+Generators also get the `num_logits_to_keep` input (models/head.py), which Transformers.js
+feeds so that a prompt's prefill projects only its last position onto the vocabulary.
 """
 
 from __future__ import annotations
@@ -30,4 +32,12 @@ def export_onnx(hf_dir: Path, out_dir: Path, role: str) -> Path:
     onnx_path = out_dir / "model.onnx"
     if not onnx_path.is_file():
         raise RuntimeError(f"optimum export wrote no model.onnx into {out_dir}")
+    if role == "generator":
+        import onnx
+
+        from models.head import keep_last_logits
+
+        # The weights stay where the export put them (external data is not loaded or moved).
+        model = onnx.load(str(onnx_path), load_external_data=False)
+        onnx.save_model(keep_last_logits(model), str(onnx_path), save_as_external_data=False)
     return onnx_path

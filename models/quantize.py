@@ -4,6 +4,8 @@
   agreement with fp32: cosine 0.895 against 0.990, see docs/architecture.md), u8 weights:
   s8 ones saturate onnxruntime's u8×s8 kernel on x86 CPUs without VNNI (Qwen's top-1
   agreement 0.000 there), u8×u8 is exact everywhere; see models/int8.py and models/README.md.
+  A generator's tied output head is then made integer too (models/head.py: it was a
+  DequantizeLinear of the whole embedding every step).
 - q4: MatMulNBits (QOperator), MatMul only, block 32, symmetric; onnxruntime-web has no kernel
   for the 4-bit Gather (GatherBlockQuantized) and cannot load the QDQ form.
 - q4f16: q4, then every float tensor (weights, activations, KV cache, logits) to float16.
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import onnx
 
+from models.head import integer_head
 from models.int8 import matmulinteger_weight_types
 
 Q4_BLOCK_SIZE = 32
@@ -50,7 +53,9 @@ def _q8(fp32_path: Path, out_path: Path) -> None:
         weight_type=QuantType.QUInt8,
         use_external_data_format=False,
     )
-    types = matmulinteger_weight_types(onnx.load(str(tmp)))
+    model = integer_head(onnx.load(str(tmp)))
+    onnx.save_model(model, str(tmp), save_as_external_data=False)
+    types = matmulinteger_weight_types(model)
     if types != {"uint8"}:
         tmp.unlink()
         raise RuntimeError(f"q8 of {fp32_path} multiplies by {sorted(types)} weights, expected ['uint8']")

@@ -90,6 +90,7 @@ def test_q8_runs_natively_as_exact_integer_arithmetic(tiny_qwen2_q8: Path) -> No
         "input_ids": ids,
         "attention_mask": np.ones_like(ids),
         "position_ids": np.arange(ids.shape[1])[None],
+        "num_logits_to_keep": np.array(0),
     }
     for meta in native.get_inputs():
         if meta.name.startswith("past_key_values"):

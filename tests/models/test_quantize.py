@@ -67,6 +67,7 @@ def test_outputs_are_single_files_that_run(tiny_qwen2_fp32: Path, tmp_path: Path
             "input_ids": np.array([[1, 2, 3]]),
             "attention_mask": np.ones((1, 3), np.int64),
             "position_ids": np.array([[0, 1, 2]]),
+            "num_logits_to_keep": np.array(0),
         }
         for meta in session.get_inputs():
             if meta.name.startswith("past_key_values"):
