@@ -2,7 +2,7 @@
 
 - Only ``app/bridge`` touches the browser: nothing else under ``app/`` imports ``js``,
   ``pyscript`` or ``pyodide``.
-- ``app/core`` imports only the standard library, ``contracts`` and itself;
+- ``app/core`` imports only the standard library, ``contracts``, itself and ``fsrs``;
   ``app/services`` adds ``app.ports``; ``app/ui`` adds ``app.services``; ``app/bridge``
   adds ``app.ports`` and the browser. Only ``app/main.py`` (the composition root)
   imports ``app.bridge``.
@@ -73,7 +73,9 @@ def forbidden(folder: str, banned: tuple[str, ...]) -> list[str]:
             for name in imports(source, dotted) if under(name, *banned)]
 
 
-CORE = ("contracts", "app.core")
+# fsrs: the spaced-repetition scheduler, a pure-Python wheel that Pyodide loads too
+# (builder/wheels.py vendors it); the one third-party package the core may use.
+CORE = ("contracts", "app.core", "fsrs")
 # (folder, what it may import besides the standard library)
 LAYERS = [
     ("contracts", ("contracts",)),

@@ -1,0 +1,102 @@
+"""The learner's short profile: their goal, the topics they know, the ones they struggle
+with. Built from what they said (goal, progress marks) and what quizzes showed (mastery).
+
+It serves two readers: quiz choice (``order_questions`` asks first what went wrong
+before) and the tutor's prompt (``tutor_note``, one short paragraph the tutor may add to
+its system prompt so that it builds on what the learner knows and revisits weak topics).
+
+>>> profile = LearnerProfile("get a job as a data analyst", ("sql.select",), ("sql.joins",))
+>>> tutor_note(profile, {"sql.select": "SELECT", "sql.joins": "Joins"}.get, "en")
+"The learner's goal: get a job as a data analyst. They know: SELECT. They struggle with: Joins."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from app.core.learner.mastery import Mastery
+from app.core.learner.progress import Progress
+from app.core.learner.quiz import Question
+
+MAX_GOAL = 200
+MAX_LISTED = 5
+
+NOTE = {
+    "en": {"goal": "The learner's goal: {goal}.", "known": "They know: {topics}.",
+           "weak": "They struggle with: {topics}."},
+    "ru": {"goal": "Цель ученика: {goal}.", "known": "Уже знает: {topics}.",
+           "weak": "Затрудняется с темами: {topics}."},
+}
+
+
+@dataclass(frozen=True)
+class LearnerProfile:
+    goal: str = ""
+    known: tuple[str, ...] = ()  # topic ids, most certain first
+    weak: tuple[str, ...] = ()  # topic ids, weakest first
+
+
+def clean_goal(goal: str) -> str:
+    """The goal as kept: one line, at most MAX_GOAL characters; raise ValueError if longer."""
+    line = " ".join(goal.split())
+    if len(line) > MAX_GOAL:
+        raise ValueError(f"the goal is {len(line)} characters long; keep it to {MAX_GOAL}")
+    return line
+
+
+def build_profile(goal: str, progress: Progress, masteries: Mapping[str, Mastery]) -> LearnerProfile:
+    """Known: topics marked done or skipped and not weak in quizzes, plus topics strong in
+    quizzes; weak: topics whose quizzes went badly, weakest first."""
+    weak = sorted((t for t, m in masteries.items() if m.level == "weak"), key=lambda t: masteries[t].score)
+    strong = sorted((t for t, m in masteries.items() if m.level == "strong"),
+                    key=lambda t: -masteries[t].score)
+    marked = sorted((t for t in progress.marks if progress.finished(t) and t not in weak),
+                    key=lambda t: -progress.marks[t].at_ms)
+    known = list(dict.fromkeys([*strong, *marked]))
+    return LearnerProfile(goal, tuple(known), tuple(weak))
+
+
+def tutor_note(profile: LearnerProfile, title_of: Callable[[str], str | None], lang: str) -> str:
+    """One short paragraph for the tutor's system prompt ("" when there is nothing to say).
+
+    ``title_of(topic_id)`` gives a topic's title in ``lang`` (None for an unknown id);
+    at most MAX_LISTED topics are named per list, to keep the prompt short.
+    """
+    words = NOTE.get(lang, NOTE["en"])
+
+    def titles(ids: Sequence[str]) -> str:
+        named = [title for title in (title_of(t) for t in ids) if title]
+        return ", ".join(named[:MAX_LISTED])
+
+    parts = []
+    if profile.goal:
+        parts.append(words["goal"].format(goal=profile.goal.rstrip(".")))
+    if known := titles(profile.known):
+        parts.append(words["known"].format(topics=known))
+    if weak := titles(profile.weak):
+        parts.append(words["weak"].format(topics=weak))
+    return " ".join(parts)
+
+
+def order_questions(questions: Sequence[Question], last_verdicts: Mapping[str, str],
+                    not_due: frozenset[str] = frozenset()) -> list[Question]:
+    """Quiz choice: questions answered wrong (or partly) before come first, then new ones,
+    then those answered right; within each, a mix of kinds in text order. ``not_due`` are
+    questions whose cards are scheduled later: they go last."""
+
+    def rank(indexed: tuple[int, Question]) -> tuple[int, int, int]:
+        index, question = indexed
+        verdict = last_verdicts.get(question.id)
+        group = 0 if verdict in ("wrong", "partly") else 1 if verdict is None else 2
+        if question.id in not_due and group > 0:
+            group = 3
+        return group, kind_turn[index], index
+
+    # Alternate kinds: the n-th question of a kind gets turn n, so kinds interleave.
+    seen: dict[str, int] = {}
+    kind_turn = []
+    for question in questions:
+        kind_turn.append(seen.get(question.kind, 0))
+        seen[question.kind] = seen.get(question.kind, 0) + 1
+    return [q for _, q in sorted(enumerate(questions), key=rank)]
