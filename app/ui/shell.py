@@ -22,7 +22,7 @@ from app.core.tutor.conversation import History, Scope
 from app.ports import Page, Preferences
 from app.services.progress import ProgressBook
 from app.services.tutor import Tutor
-from app.ui import tutor_view, views
+from app.ui import graph_view, tutor_view, views
 from app.ui.progress_view import Learning
 
 LoadLibrary = Callable[[], Awaitable[Library]]
@@ -114,7 +114,7 @@ class Shell:
     def render(self) -> None:
         route = self._route()
         self.root.innerHTML = views.page(self.library, route, self.lang, self._panel(route),
-                                         self._learning())
+                                         self._learning(), trail_view=self._trail_view())
         self.page.set_document(views.title_of(self.library, route, self.lang), self.lang)
 
     def _tutor_changed(self) -> None:
@@ -181,7 +181,13 @@ class Shell:
         field.value = ""
         self._spawn(self._ask(question))
 
+    def _trail_view(self) -> str:
+        """How trails are shown: the map unless the learner chose the list (kept)."""
+        return "list" if self.preferences.get("trail_view") == "list" else "graph"
+
     def _on_keydown(self, event: Any) -> None:
+        if graph_view.arrow_key(event):
+            return
         # Enter sends, Shift+Enter starts a new line, as in chat apps.
         if str(event.key) == "Enter" and not event.shiftKey and str(event.target.name) == "question":
             event.preventDefault()
@@ -199,6 +205,12 @@ class Shell:
             self.lang = str(button.dataset.lang)
             self.preferences.set("lang", self.lang)
             self.render()
+        elif action == "trail-view" and str(button.dataset.view) in ("graph", "list"):
+            self.preferences.set("trail_view", str(button.dataset.view))
+            self.render()
+            chosen = self.root.querySelector(f".view-choice[data-view='{button.dataset.view}']")
+            if chosen:
+                chosen.focus()
         elif action == "retry":
             self._spawn(self.load())  # load() reports its own failures on the page
         elif action == "stop" and self.tutor is not None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, level_key, resource_key, t
 from app.core.library.catalog import Library, Roadmap, Topic
 from app.core.library.routes import Route, href
-from app.ui import progress_view
-from app.ui.html import Markup, h
+from app.ui import graph_view, progress_view
+from app.ui.html import Markup, h, render
 from app.ui.progress_view import Learning
 
 # Reading speed used for the "n min read" estimate.
 WORDS_PER_MINUTE = 200
+# Pages whose body the shell renders (they need the device's data): view → title key.
+SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data"}
 
 
 def header(lang: str) -> Markup:
@@ -91,8 +93,30 @@ def topic_link(library: Library, topic_id: str, lang: str) -> Markup:
     return h("a", {"href": href(Route("topic", topic.id))}, topic.title)
 
 
-def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learning | None = None) -> Markup:
+def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learning | None = None,
+                 trail_view: str = "graph") -> Markup:
+    """The trail as a map (``trail_view`` "graph", app.ui.graph_view) or as a list."""
     roadmap = library.roadmap(roadmap_id, lang)
+    if trail_view == "graph":
+        body: Markup = graph_view.graph(library, roadmap, learning.progress if learning else None, lang)
+    else:
+        body = trail_list(library, roadmap, lang, learning)
+    return h(
+        "article",
+        {"class": "roadmap", "data-view": "roadmap", "data-trail-view": trail_view, "lang": roadmap.lang},
+        h("nav", {"class": "crumbs", "aria-label": t(lang, "breadcrumb")},
+          h("a", {"href": href(Route("home"))}, t(lang, "library"))),
+        h("h1", None, roadmap.title),
+        language_notice(roadmap, lang),
+        h("div", {"class": "intro"}, Markup(roadmap.intro_html)),
+        progress_view.trail_summary(library, roadmap, learning, lang) if learning else None,
+        graph_view.view_switch(trail_view, lang),
+        body,
+    )
+
+
+def trail_list(library: Library, roadmap: Roadmap, lang: str, learning: Learning | None) -> Markup:
+    """The trail's sections as numbered lists of steps."""
     sections = []
     for number, section in enumerate(roadmap.sections, start=1):
         items = []
@@ -125,20 +149,12 @@ def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learnin
                 h("ol", {"class": "steps"}, items),
             )
         )
-    return h(
-        "article",
-        {"class": "roadmap", "data-view": "roadmap", "lang": roadmap.lang},
-        h("nav", {"class": "crumbs", "aria-label": t(lang, "breadcrumb")},
-          h("a", {"href": href(Route("home"))}, t(lang, "library"))),
-        h("h1", None, roadmap.title),
-        language_notice(roadmap, lang),
-        h("div", {"class": "intro"}, Markup(roadmap.intro_html)),
-        progress_view.trail_summary(library, roadmap, learning, lang) if learning else None,
-        sections,
-    )
+    return Markup(render(sections))
 
 
-def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | None = None) -> Markup:
+def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | None = None,
+               note: Markup | None = None) -> Markup:
+    """The topic's text; ``note`` is the learner's note block (app.ui.notes_view)."""
     topic: Topic = library.topic(topic_id, lang)
     roadmap = library.roadmap(topic.roadmap, topic.lang)
     before, after = library.neighbours(topic)
@@ -180,6 +196,7 @@ def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | 
         h("div", {"class": "prose"}, Markup(topic.html)),
         h("section", {"class": "resources"}, h("h2", None, t(lang, "resources")),
           h("ul", None, resources)) if resources else None,
+        note,
         pager,
     )
 
@@ -216,20 +233,25 @@ def exists(library: Library, route: Route) -> bool:
 
 
 def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None,
-         learning: Learning | None = None) -> Markup:
+         learning: Learning | None = None, *, trail_view: str = "graph",
+         note: Markup | None = None, content: Markup | None = None) -> Markup:
     """The whole page for ``route``; an unknown roadmap or topic gives not_found.
 
     ``extra`` (the tutor panel) is placed after the page's own content; ``learning``
-    adds the learner's progress (marks, shares, continue links).
+    adds the learner's progress (marks, shares, continue links); ``trail_view`` is how a
+    trail is shown (graph or list), ``note`` the topic's note block, and ``content`` the
+    body of a page the shell renders itself (search, notes, the learner's data).
     """
     if library is None:
         body = h("p", {"class": "loading"}, t(lang, "loading"))
+    elif content is not None and route.view in SHELL_PAGES:
+        body = content
     elif not exists(library, route):
         body = not_found(lang)
     elif route.view == "roadmap":
-        body = roadmap_page(library, route.target, lang, learning)
+        body = roadmap_page(library, route.target, lang, learning, trail_view)
     elif route.view == "topic":
-        body = topic_page(library, route.target, lang, learning)
+        body = topic_page(library, route.target, lang, learning, note)
     else:
         body = home(library, lang, learning)
     return Markup(header(lang) + h("main", {"id": "main"}, body, extra))
@@ -237,6 +259,8 @@ def page(library: Library | None, route: Route, lang: str, extra: Markup | None 
 
 def title_of(library: Library | None, route: Route, lang: str) -> str:
     """The document title for ``route``."""
+    if route.view in SHELL_PAGES:
+        return f"{t(lang, SHELL_PAGES[route.view])} · Tropa"
     if library is not None and exists(library, route):
         if route.view == "roadmap":
             return f"{library.roadmap(route.target, lang).title} · Tropa"

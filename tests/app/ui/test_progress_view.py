@@ -27,7 +27,8 @@ def test_topic_page_has_mark_buttons_with_the_current_one_pressed() -> None:
 
 
 def test_trail_page_shows_share_continue_and_reset() -> None:
-    html = views.page(lib(), Route("roadmap", "py"), "ru", learning=learning(py_a="done"))
+    html = views.page(lib(), Route("roadmap", "py"), "ru", learning=learning(py_a="done"),
+                      trail_view="list")
     assert 'data-percent="33"' in html and "1 из 3 тем · 33%" in html
     assert 'class="continue" href="#/topic/py.b"' in html and "Продолжить:" in html
     assert 'data-action="reset" data-roadmap="py"' in html
