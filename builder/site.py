@@ -16,7 +16,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from builder import hashing, pwa
+from builder import hashing, pwa, wheels
 from builder.compress import DEFAULT_CACHE, compress_tree
 from builder.errors import BuildError
 from builder.vendor import vendor_all
@@ -94,6 +94,8 @@ def build_site(out: Path, node_modules: Path, root: Path = ROOT,
     """
     out.mkdir(parents=True, exist_ok=True)
     urls = vendor_all(node_modules, out)
+    # Before the service worker lists the Pyodide folder: the wheels are part of the shell.
+    wheels.vendor_wheels(out / urls["pyodide"].lstrip("/"))
     build_worker(out, urls, root / "worker")
     values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
     values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_package(root / "app"))
