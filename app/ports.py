@@ -6,8 +6,11 @@ in ``tests/fakes.py`` (or real servers), never mocks that accept any call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+from app.core.errors import TropaError
 
 
 class Api(Protocol):
@@ -119,3 +122,35 @@ class Store(Protocol):
         ...
 
     async def delete(self, collection: str, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request to the app's own server (sync, account, billing)."""
+
+    method: str
+    path: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    json: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any  # decoded JSON, or None when the reply was not JSON
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
+
+
+class TransportError(TropaError):
+    """No reply from the server (offline, timeout, connection reset)."""
+
+
+class Transport(Protocol):
+    """Sends one request to the app's own server (same origin, session cookie)
+    (``app.bridge.transport`` on the browser, an httpx client in tests)."""
+
+    async def send(self, request: Request) -> Reply:
+        """Return the server's reply, whatever its status; raise TransportError when
+        no reply came."""
+        ...

@@ -36,7 +36,7 @@ from contracts.values import check_json, clean_text, json_size
 
 # -- what can be synced ----------------------------------------------------------------
 
-Kind = Literal["topic_progress", "review_card", "note", "roadmap"]
+Kind = Literal["topic_progress", "review_card", "note", "roadmap", "conversation"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"

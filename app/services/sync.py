@@ -24,10 +24,11 @@ import json
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.core.errors import TropaError
+from app.ports import Reply, Request, Transport, TransportError
 from contracts import sync as rules
 from contracts.sync import HybridClock, Replica, SyncRuleError, Timestamp, Write
 
@@ -38,41 +39,12 @@ SESSION_PATH = "/api/session"
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    params: Mapping[str, str] = field(default_factory=dict)
-    json: Any = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: Any
-    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
-
-
-class Transport(Protocol):
-    """Sends one request to the app's own server (same origin, session cookie)."""
-
-    async def send(self, request: Request) -> Reply:
-        """Return the server's reply, whatever its status; raise TransportError when
-        no reply came (offline, timeout, connection reset)."""
-        ...
-
-
 class SyncStore(Protocol):
     """Where the sync state survives a reload (IndexedDB in the browser)."""
 
     def load(self) -> dict[str, Any] | None: ...
 
     def save(self, state: dict[str, Any]) -> None: ...
-
-
-class TransportError(TropaError):
-    """No reply from the server."""
 
 
 class SyncError(TropaError):
@@ -163,6 +135,8 @@ class SyncClient:
         self.replica = Replica(
             {(k[0], k[1], k[2]): Write(*w) for k, w in saved.get("replica", [])}
         )
+        # (kind, entity_id) whose replica values a pull changed, until the caller takes them.
+        self.changed: set[tuple[str, str]] = set()
 
     # -- local edits -------------------------------------------------------------------
 
@@ -254,7 +228,9 @@ class SyncClient:
             for c in page["changes"]:
                 write = Write(c["value"], c["hlc"], c["device_id"])
                 self.clock.receive(Timestamp.parse(write.hlc))
-                merged += self.replica.apply((c["kind"], c["entity_id"], c["field"]), write)
+                if self.replica.apply((c["kind"], c["entity_id"], c["field"]), write):
+                    merged += 1
+                    self.changed.add((c["kind"], c["entity_id"]))
             self.cursor = int(page["cursor"])
             self._save()
             if not page["has_more"]:

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["auth"])
 dev_router = APIRouter(tags=["auth"])
 Provider = Literal["github", "google"]
+LOGIN_ERROR_KEY = "login_error"
 LoginLimit = Annotated[None, Depends(limit_login)]
 
 
@@ -35,6 +36,9 @@ class SessionInfo(BaseModel):
     csrf_token: str
     providers: list[str]
     development_login: bool
+    billing: bool = False  # Stripe is configured: the app offers plans
+    # Why the last sign-in of this session was refused; said once, then forgotten.
+    login_error: str | None = None
 
 
 class DevLogin(BaseModel):
@@ -52,12 +56,15 @@ def session_info(request: Request, db: SessionDep) -> SessionInfo:
     if user is None:  # a logged-out, deleted or never-logged-in session: drop what is left
         request.session.pop(USER_KEY, None)
         request.session.pop(EPOCH_KEY, None)
+    login_error = request.session.pop(LOGIN_ERROR_KEY, None)
     return SessionInfo(
         authenticated=user is not None,
         user_id=user.id if user is not None else None,
         csrf_token=csrf_token(request),
         providers=sorted(oauth._clients),
         development_login=settings.is_development,
+        billing=request.app.state.billing is not None,
+        login_error=login_error if isinstance(login_error, str) else None,
     )
 
 
@@ -79,12 +86,10 @@ async def callback(provider: Provider, request: Request, db: SessionDep, _: Logi
         identity = await identity_from_token(provider, client, token)
     except (AuthlibBaseError, JoseError, LoginRefused) as error:
         log.info("login with %s refused: %s", provider, error)
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: {error}") from error
+        return _refused(request, f"Login with {provider} failed: {error}")
     except Exception as error:  # the provider sent something Authlib cannot parse
         log.warning("login with %s failed: %r", provider, error)
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST, f"Login with {provider} failed: unusable answer"
-        ) from error
+        return _refused(request, f"Login with {provider} failed: unusable answer")
     # Database work is blocking: in a thread, so the event loop keeps serving others.
     user = await run_in_threadpool(find_or_create_user, db, identity, _language(request))
     log_in(request, user)
@@ -105,6 +110,17 @@ def dev_login(body: DevLogin, request: Request, db: SessionDep, _: LoginLimit) -
     user = find_or_create_user(db, identity, _language(request))
     log_in(request, user)
     return session_info(request, db)
+
+
+def _refused(request: Request, message: str) -> Response:
+    """A refused sign-in: a browser's navigation goes back to the app's account page,
+    which shows ``message`` (kept once in the session); any other client gets 400."""
+    if "text/html" not in request.headers.get("accept", ""):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, message)
+    for key in [k for k in request.session if k.startswith("_state_")]:
+        request.session.pop(key)  # Authlib's leftover state for this attempt
+    request.session[LOGIN_ERROR_KEY] = message[:300]
+    return RedirectResponse("/#/account", status_code=303)
 
 
 def _client(request: Request, provider: str):  # type: ignore[no-untyped-def]
