@@ -136,9 +136,12 @@ REQUESTS: dict[str, RequestType] = {
         60,
     ),
     "generate": RequestType(
-        {"model": "string", "messages": "array", "max_new_tokens": "integer"},
+        # reuse_prefix (default true): false computes the system message's keys and values again
+        {"model": "string", "messages": "array", "max_new_tokens": "integer", "reuse_prefix?": "boolean"},
         {"text": "string", "tokens": "integer", "ttft_ms": "number|null", "ms": "number",
-         "interrupted": "boolean", **_PLACEMENT},
+         "interrupted": "boolean", **_PLACEMENT,
+         # prompt tokens; of them, those whose key/value cache was reused (the system prefix)
+         "prompt_tokens?": "integer", "reused_tokens?": "integer"},
         300,
         ("token",),
     ),

@@ -43,16 +43,65 @@ function yieldBetweenSteps(model) {
   model[YIELDS] = true;
 }
 
+const PREFIX = Symbol('prompt prefix cache');
+
+/** True when every tensor of ``cache`` lives in CPU memory (WASM): only such a cache can be
+ * shared, since Transformers.js disposes a GPU-buffer entry as soon as a step replaces it. */
+function onCpu(cache) {
+  return Object.values(cache).every((tensor) => tensor.location === 'cpu');
+}
+
 /**
- * Greedy generation for a chat.
+ * The key/value cache of the chat's fixed prefix (its system message, as the chat template
+ * renders it) for this ``inputs`` prompt, computed once per system text and model and kept on
+ * the model: a fresh DynamicCache holding the prefix's tensors (a generation replaces the
+ * entries of the cache it is given, never the tensors themselves), or null when the prompt
+ * has no system message, does not start with the prefix's tokens, or the cache is on a GPU.
+ * ``reused`` is the number of prompt tokens it covers.
+ */
+async function prefixCache(transformers, pipe, messages, inputs) {
+  const { tokenizer, model } = pipe;
+  if (messages.length < 2 || messages[0].role !== 'system' || model[PREFIX]?.unusable) return null;
+  const text = tokenizer.apply_chat_template([messages[0]], { add_generation_prompt: false, tokenize: false });
+  let entry = model[PREFIX];
+  if (entry?.text !== text) {
+    const ids = tokenizer.encode(text, { add_special_tokens: false });
+    const prompt = inputs.input_ids.data;
+    if (ids.length >= prompt.length || ids.some((id, i) => BigInt(id) !== prompt[i])) return null;
+    const output = await model.generate({
+      input_ids: new transformers.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+      attention_mask: new transformers.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+      max_new_tokens: 1,
+      do_sample: false,
+      return_dict_in_generate: true,
+    });
+    if (!onCpu(output.past_key_values)) {
+      await output.past_key_values.dispose();
+      model[PREFIX] = { unusable: true };
+      return null;
+    }
+    entry = { text, ids, cache: output.past_key_values };
+    model[PREFIX] = entry;
+  }
+  const prompt = inputs.input_ids.data;
+  const { ids } = entry;
+  if (ids.length >= prompt.length || ids.some((id, i) => BigInt(id) !== prompt[i])) return null;
+  return { cache: new transformers.DynamicCache({ ...entry.cache }), reused: ids.length };
+}
+
+/**
+ * Greedy generation for a chat. A system message's key/value cache is computed once and
+ * reused by every later chat with the same system message (see prefixCache).
  *
  * @param {object} transformers the Transformers.js module
  * @param {object} pipe a text-generation pipeline
  * @param {{messages: object[], maxNewTokens: number, stop?: object, onText?: (text: string) => void}} options
  *   stop: an InterruptableStoppingCriteria; onText: gets each piece of text as it forms
- * @returns {Promise<{text: string, tokens: number, ttft_ms: number|null, ms: number, interrupted: boolean}>}
+ * @returns {Promise<{text: string, tokens: number, ttft_ms: number|null, ms: number, interrupted: boolean,
+ *   prompt_tokens: number, reused_tokens: number}>} reused_tokens: prompt tokens whose keys and
+ *   values came from the prefix cache
  */
-export async function generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText }) {
+export async function generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText, reusePrefix = true }) {
   const { tokenizer, model } = pipe;
   yieldBetweenSteps(model);
   const started = performance.now();
@@ -66,8 +115,10 @@ export async function generateChat(transformers, pipe, { messages, maxNewTokens,
       firstTokenAt ??= performance.now();
     },
   });
+  const prefix = reusePrefix ? await prefixCache(transformers, pipe, messages, inputs) : null;
   const output = await model.generate({
     ...inputs,
+    ...(prefix ? { past_key_values: prefix.cache } : {}),
     max_new_tokens: maxNewTokens,
     do_sample: false,
     streamer,
@@ -81,6 +132,8 @@ export async function generateChat(transformers, pipe, { messages, maxNewTokens,
     ttft_ms: firstTokenAt === null ? null : firstTokenAt - started,
     ms: performance.now() - started,
     interrupted: Boolean(stop?.interrupted),
+    prompt_tokens: promptLength,
+    reused_tokens: prefix?.reused ?? 0,
   };
 }
 
@@ -101,6 +154,6 @@ export async function warmUp(transformers, pipe, role) {
   if (role === 'embedder') {
     await embedTexts(pipe, ['warm-up'], '');
   } else {
-    await generateChat(transformers, pipe, { messages: [{ role: 'user', content: 'Hi' }], maxNewTokens: 1 });
+    await generateChat(transformers, pipe, { messages: [{ role: 'user', content: 'Hi' }], maxNewTokens: 1, reusePrefix: false });
   }
 }

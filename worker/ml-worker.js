@@ -60,12 +60,13 @@ const HANDLERS = Object.freeze({
     return { hits: search(payload) };
   },
 
-  async generate({ model, messages, max_new_tokens }, reply) {
+  async generate({ model, messages, max_new_tokens, reuse_prefix }, reply) {
     checkMessages(messages);
     checkInteger('generate', 'max_new_tokens', max_new_tokens, 1);
     return models.generate(model, reply.id, {
       messages,
       maxNewTokens: max_new_tokens,
+      reusePrefix: reuse_prefix !== false,
       onText: (text) => reply.token(text),
     });
   },

@@ -214,7 +214,7 @@ const generations = new Map();
  * to WASM and starts the answer again, so text streamed before the failure is repeated
  * (the result's ``text`` is the whole answer).
  */
-export async function generate(modelId, requestId, { messages, maxNewTokens, onText }) {
+export async function generate(modelId, requestId, { messages, maxNewTokens, onText, reusePrefix = true }) {
   const slot = await loadedSlot(modelId, 'generator');
   // Passed in a plain array, which Transformers.js accepts from any instance of itself.
   const stop = new slot.instance.transformers.InterruptableStoppingCriteria();
@@ -222,7 +222,7 @@ export async function generate(modelId, requestId, { messages, maxNewTokens, onT
   try {
     const result = await runOn(
       slot,
-      (transformers, pipe) => generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText }),
+      (transformers, pipe) => generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText, reusePrefix }),
       { retry: () => !stop.interrupted },
     );
     return { ...result, ...placement(slot) };

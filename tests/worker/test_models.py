@@ -169,3 +169,28 @@ def test_all_traffic_stays_on_the_test_server(worker: WorkerDriver) -> None:
                  "/models/tiny-qwen2/", "/models/tiny-embedder/"):
         assert any(path in url for url in worker.requests), path
     assert worker.outside_requests() == []
+
+
+def test_a_system_message_cache_is_reused_and_answers_as_a_full_prompt(worker: WorkerDriver) -> None:
+    load(worker, "tiny-qwen2", "generator")
+    other = [CHAT[0], {"role": "user", "content": "How do I loop over a dict?"}]
+    results = {}
+    for name, chat in (("first", CHAT), ("other", other)):
+        full = worker.result(
+            "generate", {"model": "tiny-qwen2", "messages": chat, "max_new_tokens": 12, "reuse_prefix": False}
+        )
+        assert full["reused_tokens"] == 0
+        reused = worker.result("generate", {"model": "tiny-qwen2", "messages": chat, "max_new_tokens": 12})
+        results[name] = reused
+        # The system message's keys and values came from the cache, the rest was computed.
+        assert 0 < reused["reused_tokens"] < reused["prompt_tokens"] == full["prompt_tokens"]
+        assert (reused["text"], reused["tokens"]) == (full["text"], full["tokens"])
+    assert results["first"]["reused_tokens"] == results["other"]["reused_tokens"]
+    # A chat without a system message, or with another one, computes its whole prompt.
+    alone = worker.result("generate", {"model": "tiny-qwen2", "messages": CHAT[1:], "max_new_tokens": 4})
+    assert alone["reused_tokens"] == 0
+    changed = [{"role": "system", "content": "You are a strict tutor."}, CHAT[1]]
+    again = worker.result("generate", {"model": "tiny-qwen2", "messages": changed, "max_new_tokens": 4})
+    assert again["reused_tokens"] > 0  # a new prefix, computed once and used at once
+    after = worker.result("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 12})
+    assert after["text"] == results["first"]["text"]
