@@ -25,6 +25,7 @@ from app.ports import Store
 from app.services.conversations import Conversations
 from app.services.library import load_library
 from app.services.progress import ProgressBook
+from app.services.renames import move_renamed
 from app.services.tutor import Tutor
 from app.ui.pwa_view import PwaBar
 from app.ui.shell import Shell
@@ -59,7 +60,16 @@ async def start() -> Shell:
     await progress.load()
 
     async def library() -> Library:
-        return await load_library(api)
+        loaded = await load_library(api)
+        # Topics renamed, moved or merged by the authors take the learner's data with them.
+        moved, why = await move_renamed(store, loaded)
+        if moved:
+            await progress.load()
+            history.clear()
+            await conversations.load()
+        if why:
+            progress.notice = why
+        return loaded
 
     def tutor(library: Library, on_change: Callable[[], None]) -> Tutor:
         return Tutor(inference, api, library, settings, on_change=on_change,

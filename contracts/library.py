@@ -7,12 +7,18 @@ little-endian, one L2-normalised row of ``dim`` values per passage, in the passa
 order, embedded with the ``passage_prefix``). A question is embedded with the same
 model and the ``query_prefix``.
 
+``renames`` (optional; none when absent) maps a topic id that no longer exists to the
+topic that took it over (renamed, moved to another trail, or merged into it): the app
+moves what a learner stored under the old id to the new one. No old id is a current
+topic id and none is itself renamed, so one look-up is enough.
+
 Written by ``builder.content.library``; read by ``app.core.library.catalog`` and the tutor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 FORMAT = 2
@@ -62,6 +68,29 @@ def check_retrieval(section: object) -> dict[str, Any]:
     _check(RETRIEVAL_FIELDS, section, "library retrieval")
     fields = _mapping(section, "library retrieval")
     return {name: fields[name] for name in RETRIEVAL_FIELDS}
+
+
+_TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
+
+
+def check_renames(renames: object, topic_ids: Collection[str] = ()) -> dict[str, str]:
+    """Return ``renames`` as a dict (old id → current id); raise LibraryFormatError when
+    it is not a map of topic ids, chains one rename into another, or (given the
+    library's ``topic_ids``) renames a current topic or leads to none."""
+    found = dict(_mapping(renames, "library renames"))
+    current = set(topic_ids)
+    for old, new in found.items():
+        for value in (old, new):
+            if not isinstance(value, str) or not _TOPIC_ID.match(value):
+                raise LibraryFormatError(f"library renames: {value!r:.60} is not a topic id")
+        if new in found:
+            raise LibraryFormatError(f"library renames: {old!r} leads to {new!r}, which is renamed "
+                                     "again; give the final id")
+        if current and old in current:
+            raise LibraryFormatError(f"library renames: {old!r} is a current topic; it cannot be renamed")
+        if current and new not in current:
+            raise LibraryFormatError(f"library renames: {old!r} leads to {new!r}, which is no topic")
+    return found
 
 
 def passage_row(topic: str, lang: str, roadmap: str, title: str, text: str) -> dict[str, str]:

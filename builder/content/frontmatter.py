@@ -21,8 +21,10 @@ class Document:
     closed: bool = True
 
 
-def split(path: str, text: str, allowed: tuple[str, ...], problems: list[Problem]) -> Document:
-    """Parse ``text``; append a Problem for each malformed or unknown front-matter line."""
+def split(path: str, text: str, allowed: tuple[str, ...], problems: list[Problem],
+          optional: tuple[str, ...] = ()) -> Document:
+    """Parse ``text``; append a Problem for each malformed or unknown front-matter line.
+    Every key of ``allowed`` is required; those of ``optional`` may be left out."""
     doc = Document(path)
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -43,10 +45,10 @@ def split(path: str, text: str, allowed: tuple[str, ...], problems: list[Problem
             problems.append(Problem(path, number, f"front matter line is not 'key: value': {line!r}"))
             continue
         key, value = match.groups()
-        if key not in allowed:
+        if key not in allowed and key not in optional:
             problems.append(
                 Problem(path, number, f"unknown front matter key {key!r}; allowed: "
-                        + ", ".join(allowed))
+                        + ", ".join((*allowed, *optional)))
             )
         elif key in doc.fields:
             problems.append(Problem(path, number, f"front matter key {key!r} given twice"))

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from builder.content.chunks import Passage, split_passages
+from builder.content.renames import check_renames
 from builder.content.render import to_html
-from builder.content.tree import RoadmapBundle
+from builder.content.tree import SOURCE_LANGUAGE, RoadmapBundle
 from builder.hashing import write_hashed
 from contracts import library as format_
 
@@ -63,7 +64,9 @@ def library_dict(bundles: list[RoadmapBundle]) -> dict[str, Any]:
                 ],
                 "source": topic.path,
             })
-    return {"format": format_.FORMAT, "roadmaps": roadmaps, "topics": topics}
+    # read_tree has checked the map; here it is only collected.
+    renames = format_.check_renames(check_renames(bundles, SOURCE_LANGUAGE, []))
+    return {"format": format_.FORMAT, "roadmaps": roadmaps, "topics": topics, "renames": renames}
 
 
 def passages_of(bundles: list[RoadmapBundle]) -> list[Passage]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from builder.content.frontmatter import Document, split, title_of
 from builder.content.problems import Problem
@@ -40,6 +40,9 @@ class TopicFile:
     markdown: str  # the prose between the title and ## Resources
     words: int
     resources: list[ResourceLink]
+    # Ids this topic had before (renamed, moved or merged into it), and their line.
+    formerly: list[str] = field(default_factory=list)
+    formerly_line: int = 0
 
 
 def count_words(markdown: str) -> int:
@@ -95,7 +98,7 @@ def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> Topi
     byte-order mark (as some editors save UTF-8) is dropped."""
     text = text.removeprefix(BOM)
     _control_characters(path, text, problems)
-    doc = split(path, text, ("id", "level"), problems)
+    doc = split(path, text, ("id", "level"), problems, optional=("formerly",))
     if not doc.closed:  # everything after an unclosed front matter is unreadable
         return TopicFile(path, slug, "", 1, "", "", "", 0, [])
     topic_id, id_line = doc.fields.get("id", ("", 1))
@@ -123,4 +126,10 @@ def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> Topi
     elif words > MAX_WORDS:
         problems.append(Problem(path, title_line, f"topic is oversized: {words} words of prose; "
                                 f"at most {MAX_WORDS}, split it into several topics"))
-    return TopicFile(path, slug, topic_id, id_line, level, title, prose, words, resources)
+    formerly, formerly_line = doc.fields.get("formerly", ("", 0))
+    old_ids = [part.strip() for part in formerly.split(",") if part.strip()]
+    if formerly_line and not old_ids:
+        problems.append(Problem(path, formerly_line, "'formerly:' lists no ids; give the topic's "
+                                "old ids separated by commas, or remove the line"))
+    return TopicFile(path, slug, topic_id, id_line, level, title, prose, words, resources,
+                     old_ids, formerly_line)

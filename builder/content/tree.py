@@ -8,6 +8,7 @@ from pathlib import Path
 from app.core.i18n import DEFAULT_LANGUAGE
 from app.core.i18n import LANGUAGES as UI_LANGUAGES
 from builder.content.problems import ContentError, Problem
+from builder.content.renames import check_renames
 from builder.content.roadmaps import RoadmapFile, check_graph, read_roadmap
 from builder.content.topics import ID_PATTERN, TopicFile, read_topic
 
@@ -142,6 +143,7 @@ def read_tree(root: Path) -> list[RoadmapBundle]:
                                     f"has no original in {SOURCE_LANGUAGE}/"))
         else:
             check_translation(source, bundle, problems)
+    check_renames(bundles, SOURCE_LANGUAGE, problems)
     if problems:
         raise ContentError(problems)
     return bundles

@@ -119,6 +119,8 @@ class Library:
     order: tuple[str, ...]
     # Where the passages and their vectors are, and which embedder made them.
     retrieval: Mapping[str, Any] = field(default_factory=dict)
+    # Old topic id → the topic that took it over (contracts.library.check_renames).
+    renames: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Library:
@@ -131,6 +133,10 @@ class Library:
             raise LibraryError(str(error)) from None
         roadmaps = [_roadmap(raw) for raw in _field(data, "roadmaps", list, "library")]
         topics = [_topic(raw) for raw in _field(data, "topics", list, "library")]
+        try:
+            renames = format_.check_renames(data.get("renames", {}), {t.id for t in topics})
+        except format_.LibraryFormatError as error:
+            raise LibraryError(str(error)) from None
         order: list[str] = []
         for roadmap in roadmaps:
             if roadmap.id not in order:
@@ -140,7 +146,17 @@ class Library:
             topics={(t.id, t.lang): t for t in topics},
             order=tuple(order),
             retrieval=retrieval,
+            renames=renames,
         )
+
+    def migrate_topic_id(self, topic_id: str) -> str:
+        """The id a topic has now: ``topic_id`` itself, or the topic it was renamed to,
+        moved as or merged into. Use it on every topic id read back from the device.
+
+        >>> lib.migrate_topic_id("python.defining-functions")   # doctest: +SKIP
+        'python.functions'
+        """
+        return self.renames.get(topic_id, topic_id)
 
     def languages_of(self, roadmap_id: str) -> tuple[str, ...]:
         """Languages the roadmap is written in, English first."""

@@ -96,6 +96,10 @@ class History:
         new is asked there."""
         self._by_scope[key] = exchanges + self._by_scope.get(key, [])
 
+    def clear(self) -> None:
+        """Forget every conversation (before restoring them again from the device)."""
+        self._by_scope.clear()
+
     def keys(self) -> list[str]:
         return list(self._by_scope)
 
