@@ -63,6 +63,18 @@ class Page(Protocol):
 
     def scroll_to_top(self) -> None: ...
 
+    def navigate(self, fragment: str) -> None:
+        """Go to the in-app address ``fragment`` (``#/...``), as a link would."""
+        ...
+
+    def download(self, filename: str, text: str, mime: str) -> None:
+        """Offer ``text`` to the learner as a file named ``filename``."""
+        ...
+
+    def reload(self) -> None:
+        """Load the page again (after the device's data was replaced)."""
+        ...
+
 
 class Inference(Protocol):
     """The ML worker, seen from Python (``app.bridge.worker`` on the browser).

@@ -269,6 +269,8 @@ class FakePage:
         self.listeners: dict[tuple[str, str], Callable[[Any], None]] = {}
         # Elements other than the root that the page holds, by id (set by a test).
         self.elements: dict[str, FakeElement] = {}
+        self.downloads: list[tuple[str, str, str]] = []  # (filename, text, mime) offered
+        self.reloads = 0
 
     def listen(self, target: str, event: str, handler: Callable[[Any], None]) -> None:
         if (target, event) in self.listeners:
@@ -295,6 +297,18 @@ class FakePage:
 
     def scroll_to_top(self) -> None:
         pass
+
+    def navigate(self, fragment: str) -> None:
+        """As the browser does: the address changes, then ``hashchange`` fires."""
+        self.hash = fragment
+        if ("window", "hashchange") in self.listeners:
+            self.listeners[("window", "hashchange")](None)
+
+    def download(self, filename: str, text: str, mime: str) -> None:
+        self.downloads.append((filename, text, mime))
+
+    def reload(self) -> None:
+        self.reloads += 1
 
     def dispatch(self, target: str, event: str, payload: Any = None) -> None:
         """Fire ``event`` as the browser would: the one listener gets ``payload``."""

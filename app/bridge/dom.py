@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from js import Date, document, navigator, window  # type: ignore[import-not-found]
-from pyscript.ffi import create_proxy  # type: ignore[import-not-found]
+from js import URL, Blob, Date, document, navigator, window  # type: ignore[import-not-found]
+from pyscript.ffi import create_proxy, to_js  # type: ignore[import-not-found]
 
 
 class BrowserPage:
@@ -20,6 +20,7 @@ class BrowserPage:
     def __init__(self, root_id: str = "app") -> None:
         self.root: Any = document.getElementById(root_id)
         self._proxies: list[tuple[Any, str, Any]] = []
+        self._download_url = ""
 
     def listen(self, target: Literal["window", "root"], event: str,
                handler: Callable[[Any], None]) -> None:
@@ -52,6 +53,23 @@ class BrowserPage:
 
     def scroll_to_top(self) -> None:
         window.scrollTo(0, 0)
+
+    def navigate(self, fragment: str) -> None:
+        window.location.hash = fragment
+
+    def download(self, filename: str, text: str, mime: str) -> None:
+        # The previous file's URL is freed now: its download has long started.
+        if self._download_url:
+            URL.revokeObjectURL(self._download_url)
+        self._download_url = URL.createObjectURL(Blob.new(to_js([text]), to_js({"type": mime})))
+        link = document.createElement("a")
+        link.href, link.download = self._download_url, filename
+        document.body.appendChild(link)
+        link.click()
+        link.remove()
+
+    def reload(self) -> None:
+        window.location.reload()
 
 
 def utc_offset_minutes() -> int:

@@ -10,7 +10,7 @@ DOM only through it and through the elements and events it hands over.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from app.core.errors import TropaError
@@ -23,6 +23,9 @@ from app.ports import Page, Preferences
 from app.services.progress import ProgressBook
 from app.services.tutor import Tutor
 from app.ui import graph_view, tutor_view, views
+from app.ui.account import AccountUi
+from app.ui.html import Markup
+from app.ui.parts import Part
 from app.ui.progress_view import Learning
 
 LoadLibrary = Callable[[], Awaitable[Library]]
@@ -34,10 +37,13 @@ class Shell:
     def __init__(self, page: Page, preferences: Preferences, lang: str,
                  load_library: LoadLibrary, make_tutor: MakeTutor,
                  history: History | None = None, storage_notice: Callable[[], str] = lambda: "",
-                 progress: ProgressBook | None = None) -> None:
+                 progress: ProgressBook | None = None, account: AccountUi | None = None,
+                 parts: Sequence[Part] = ()) -> None:
         """``history`` holds the tutor's conversations (restored from the device before
         the tutor is first used); ``storage_notice`` says what the device's storage lacks;
-        ``progress`` is the learner's progress (loaded), shown on every page."""
+        ``progress`` is the learner's progress (loaded), shown on every page; ``account``
+        the account and sync (header badge, account and plans pages); ``parts`` the
+        learner's other features (app.ui.parts), asked in order."""
         self.page = page
         self.root = page.root
         self.preferences = preferences
@@ -49,6 +55,8 @@ class Shell:
         self.history = history if history is not None else History()
         self.storage_notice = storage_notice
         self.progress = progress
+        self.account = account
+        self.parts: tuple[Part, ...] = (*parts, *([account] if account else []))
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- lifetime -------------------------------------------------------------------------
@@ -111,10 +119,34 @@ class Shell:
         return Learning(self.progress.progress, self.progress.streak(), self.progress.can_undo(),
                         self.progress.notice)
 
+    def _content(self, route: Route) -> Markup | None:
+        """The body of a page a part owns (search, notes, review, account...)."""
+        if self.library is None or route.view not in views.SHELL_PAGES:
+            return None
+        for part in self.parts:
+            body = part.content(route, self.lang)
+            if body is not None:
+                return body
+        return None
+
+    def _topic_blocks(self, route: Route) -> Markup | None:
+        """What the parts show under a topic's text (the learner's note, the quiz)."""
+        if self.library is None or route.view != "topic" or not views.exists(self.library, route):
+            return None
+        blocks = [part.topic_block(route.target, self.lang) for part in self.parts]
+        return Markup("".join(str(block) for block in blocks if block is not None)) or None
+
+    def _part_for(self, action: str) -> Part | None:
+        return next((part for part in self.parts if part.handles(action)), None)
+
     def render(self) -> None:
         route = self._route()
-        self.root.innerHTML = views.page(self.library, route, self.lang, self._panel(route),
-                                         self._learning(), trail_view=self._trail_view())
+        account = self.account
+        self.root.innerHTML = views.page(
+            self.library, route, self.lang, self._panel(route), self._learning(),
+            trail_view=self._trail_view(), note=self._topic_blocks(route),
+            content=self._content(route),
+            account=account.badge(self.lang) if account else None)
         self.page.set_document(views.title_of(self.library, route, self.lang), self.lang)
 
     def _tutor_changed(self) -> None:
@@ -171,6 +203,11 @@ class Shell:
 
     def _on_submit(self, event: Any) -> None:
         form = event.target
+        part = self._part_for(str(form.dataset.action))
+        if part is not None:
+            event.preventDefault()
+            self._spawn(part.submit(str(form.dataset.action), form))
+            return
         if str(form.dataset.action) != "ask":
             return
         event.preventDefault()
@@ -217,6 +254,8 @@ class Shell:
             self._spawn(self.tutor.stop())
         elif action in ("mark", "reset", "undo") and self.progress is not None:
             self._spawn(self._progress_action(action, button))
+        elif (part := self._part_for(action)) is not None:
+            self._spawn(part.act(action, button))
 
     async def _progress_action(self, action: str, button: Any) -> None:
         """Mark a topic (pressing the pressed mark clears it), reset a trail, or undo."""

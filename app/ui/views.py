@@ -9,17 +9,20 @@ from __future__ import annotations
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, level_key, resource_key, t
 from app.core.library.catalog import Library, Roadmap, Topic
 from app.core.library.routes import Route, href
-from app.ui import graph_view, progress_view
+from app.ui import graph_view, progress_view, search_view
 from app.ui.html import Markup, h, render
 from app.ui.progress_view import Learning
 
 # Reading speed used for the "n min read" estimate.
 WORDS_PER_MINUTE = 200
 # Pages whose body the shell renders (they need the device's data): view → title key.
-SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data"}
+SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data", "review": "review",
+               "account": "account", "plans": "plans"}
 
 
-def header(lang: str) -> Markup:
+def header(lang: str, query: str = "", account: Markup | None = None) -> Markup:
+    """The top bar: brand, search box (``query`` in it), links to the learner's notes and
+    data, the language switch, and ``account`` (app.ui.account_view.badge)."""
     switch = [
         h(
             "button",
@@ -41,7 +44,12 @@ def header(lang: str) -> Markup:
         h("a", {"class": "skip", "href": "#main", "data-action": "skip"}, t(lang, "skip_to_content")),
         h("a", {"class": "brand", "href": href(Route("home"))}, "Tropa"),
         h("span", {"class": "tagline"}, t(lang, "app_tagline")),
+        search_view.search_box(query, lang),
+        h("nav", {"class": "mine", "aria-label": t(lang, "your_data")},
+          h("a", {"href": href(Route("notes"))}, t(lang, "notes")),
+          h("a", {"href": href(Route("data"))}, t(lang, "your_data"))),
         h("nav", {"class": "langs", "aria-label": t(lang, "language")}, switch),
+        account,
     )
 
 
@@ -234,7 +242,8 @@ def exists(library: Library, route: Route) -> bool:
 
 def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None,
          learning: Learning | None = None, *, trail_view: str = "graph",
-         note: Markup | None = None, content: Markup | None = None) -> Markup:
+         note: Markup | None = None, content: Markup | None = None,
+         account: Markup | None = None) -> Markup:
     """The whole page for ``route``; an unknown roadmap or topic gives not_found.
 
     ``extra`` (the tutor panel) is placed after the page's own content; ``learning``
@@ -254,7 +263,8 @@ def page(library: Library | None, route: Route, lang: str, extra: Markup | None 
         body = topic_page(library, route.target, lang, learning, note)
     else:
         body = home(library, lang, learning)
-    return Markup(header(lang) + h("main", {"id": "main"}, body, extra))
+    query = route.target if route.view == "search" else ""
+    return Markup(header(lang, query, account) + h("main", {"id": "main"}, body, extra))
 
 
 def title_of(library: Library | None, route: Route, lang: str) -> str:

@@ -15,7 +15,7 @@ def test_focus_moves_to_the_new_heading_and_the_skip_link_reaches_it(page: Page)
     boot(page, "/#/")
     page.locator(".card[data-roadmap='python'] a").first.click()
     expect(page.locator("main h1")).to_be_focused()
-    page.locator("article.roadmap .step a.step-title").first.click()
+    page.locator("article.roadmap .graph-wide a.node").first.click()
     expect(page.locator("article.topic h1")).to_be_focused()
     page.keyboard.press("Shift+Tab")  # leave the heading, then use the skip link
     page.locator("a.skip").focus()

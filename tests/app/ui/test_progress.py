@@ -37,8 +37,9 @@ def test_start_mark_done_reload_reset_and_undo(page: Page) -> None:
 
     card.locator("a.continue").click()
     page.goto("/#/roadmap/python")
-    expect(page.locator(f".step[data-topic='{first}']")).to_have_attribute("data-status", "done")
+    box = page.locator(f".graph-wide a.node[data-topic='{first}']")  # the trail map's box
+    expect(box).to_have_attribute("data-status", "done")
     page.locator(".trail-progress .reset").click()
-    expect(page.locator(f".step[data-topic='{first}']")).not_to_have_attribute("data-status", "done")
+    expect(box).not_to_have_attribute("data-status", "done")
     page.locator(".trail-progress .undo").click()
-    expect(page.locator(f".step[data-topic='{first}']")).to_have_attribute("data-status", "done")
+    expect(box).to_have_attribute("data-status", "done")

@@ -70,8 +70,8 @@ def test_topic_page_renders_from_the_compiled_library(page: Page, library: dict[
     boot(page)
     page.locator(".card", has_text=roadmap["title"]).locator("a").click()
     expect(page.locator("article.roadmap h1")).to_have_text(roadmap["title"])
-    expect(page.locator(".trail-section h2")).to_have_count(len(roadmap["sections"]))
-    page.locator(".step-title", has_text=re.compile(f"^{re.escape(topic['title'])}$")).click()
+    expect(page.locator(".graph-wide .band-group")).to_have_count(len(roadmap["sections"]))
+    page.locator(f".graph-wide a.node[data-topic='{topic_id}']").click()
     expect(page).to_have_url(re.compile(f"#/topic/{re.escape(topic_id)}$"))
     expect(page.locator("article.topic h1")).to_have_text(topic["title"])
     # A sentence of the Markdown source shows up in the rendered prose.
@@ -95,7 +95,7 @@ def test_language_switch_shows_russian_ui_and_translated_trail(
                                    for o in library["roadmaps"]))
     boot(page, "/#/roadmap/python")
     page.get_by_role("button", name="Русский").click()
-    expect(page.locator(".trail-section h2").first).to_contain_text(ru_python["sections"][0]["title"])
+    expect(page.locator(".graph-wide .band-title").first).to_contain_text(ru_python["sections"][0]["title"])
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     page.screenshot(path=str(SCREENSHOTS / "roadmap-ru.png"))
     page.reload()  # the choice is remembered on the device
