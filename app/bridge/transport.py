@@ -82,6 +82,9 @@ class BrowserWindow:
         """Leave the app for ``url`` (a provider's sign-in page, Stripe Checkout or Portal)."""
         window.location.assign(url)
 
+    def reload(self) -> None:
+        window.location.reload()
+
     def query(self) -> str:
         return str(window.location.search)
 

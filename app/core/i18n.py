@@ -9,6 +9,7 @@ arguments; a missing key raises KeyError naming it, so a typo never shows as a b
 
 from __future__ import annotations
 
+from app.core import account_words
 from contracts import languages
 
 # The languages of the UI and of the course library (contracts.languages, which the
@@ -394,6 +395,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "known_topics": "Знакомых тем: {n}",
     },
 }
+# The account, sync and plans pages keep their words in their own module.
+for _code, _words in account_words.MESSAGES.items():
+    MESSAGES[_code].update(_words)
 
 
 def t(lang: str, key: str, **values: object) -> str:

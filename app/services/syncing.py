@@ -65,6 +65,9 @@ class SyncStatus:
     pending: int = 0
     reason: str = ""
     refused: int = 0
+    # Why sync stopped, for the words the UI shows: device-limit (the plan has no slot
+    # for this device), removed (this device was removed from the account), refused.
+    code: str = ""
 
 
 def entity_id(key: str) -> str | None:
@@ -301,7 +304,8 @@ class Syncer:
                 if error.status == 401:
                     self.stop()
                     return self._set(SyncStatus("off", 0, error.detail))
-                return self._set(SyncStatus("error", self.pending, error.detail, self.refused))
+                code = {402: "device-limit", 409: "removed"}.get(error.status, "refused")
+                return self._set(SyncStatus("error", self.pending, error.detail, self.refused, code))
             except (SyncError, StoreError) as error:
                 await self._persist()
                 return self._set(SyncStatus("error", self.pending, str(error), self.refused))

@@ -1,0 +1,238 @@
+"""The account's controller: starts the account and sync, keeps the header badge in
+step with them, renders the account and plans pages, and runs their actions.
+
+The shell asks it for the badge and the two pages and hands it the clicks and submits
+whose ``data-action`` it ``handles``. It touches the page only through ``Page`` and the
+``AccountWindow`` below (``app.bridge.transport.BrowserWindow`` on the browser).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+from urllib.parse import parse_qs
+
+from app.core.errors import TropaError
+from app.core.i18n import LANGUAGES, t
+from app.core.library.routes import Route
+from app.ports import Page, Preferences
+from app.services.account import Account
+from app.services.syncing import Syncer
+from app.ui import account_view
+from app.ui.account_view import AccountView
+from app.ui.html import Markup
+
+PAGES = ("account", "plans")
+ACTIONS = frozenset({
+    "sign-out", "sync-now", "sync-resume", "remove-device", "delete-ask", "delete-cancel",
+    "checkout", "portal", "private-sync", "account-refresh",
+})
+FORMS = frozenset({"profile", "delete-account"})
+PRIVATE_KEY = "sync_private"
+PAUSED_KEY = "sync_paused"
+# Probing for a server when none answered: the first wait, doubled up to the last.
+PROBE_S = (15.0, 300.0)
+
+
+class AccountWindow(Protocol):
+    def online(self) -> bool: ...
+
+    def on_online(self, handler: Callable[[], None]) -> None: ...
+
+    def on_offline(self, handler: Callable[[], None]) -> None: ...
+
+    def go(self, url: str) -> None: ...
+
+    def reload(self) -> None: ...
+
+    def query(self) -> str: ...
+
+    def clear_query(self) -> None: ...
+
+
+class AccountUi:
+    def __init__(self, account: Account, syncer: Syncer, preferences: Preferences, window: AccountWindow,
+                 page: Page, *, lang: Callable[[], str], route: Callable[[], Route],
+                 rerender: Callable[[], None], erase_device: Callable[[], Awaitable[None]],
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.account = account
+        self.syncer = syncer
+        self.preferences = preferences
+        self.window = window
+        self.page = page
+        self.lang = lang
+        self.route = route
+        self.rerender = rerender
+        self.erase_device = erase_device
+        self.sleep = sleep
+        self.confirm_delete = False
+        self.message = ""
+        self.checkout = ""
+        self._probe: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+        account.on_change = self.changed
+        syncer.on_state = self.changed
+
+    # -- state ------------------------------------------------------------------------------
+
+    def private_sync(self) -> bool:
+        return self.preferences.get(PRIVATE_KEY) == "1"
+
+    def paused(self) -> bool:
+        return self.preferences.get(PAUSED_KEY) == "1"
+
+    def view(self) -> AccountView:
+        return AccountView(self.account.state, self.syncer.status, self.syncer.device_id,
+                           self.private_sync(), self.paused(), self.confirm_delete, self.message,
+                           self.checkout)
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Ask the server who is signed in, start sync when someone is, and listen for
+        the network coming back (sync, or look for a server again)."""
+        query = parse_qs(self.window.query().lstrip("?"))
+        self.checkout = (query.get("checkout") or [""])[0]
+        if self.checkout:
+            self.window.clear_query()
+        self.window.on_online(lambda: self._spawn(self._back_online()))
+        self.window.on_offline(lambda: self._spawn(self.syncer.sync()))
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        state = await self.account.refresh()
+        if state.server != "up":
+            self.syncer.stop()
+            self._probe_later()
+            return
+        prefs = state.preferences.get(PRIVATE_KEY)
+        if isinstance(prefs, bool) and prefs != self.private_sync():
+            self.preferences.set(PRIVATE_KEY, "1" if prefs else "0")  # the account's choice
+        if state.authenticated and state.user_id is not None and not self.paused():
+            await self.syncer.start(state.user_id)
+            await self.account.reload_devices()  # this device is listed once registered
+        elif not state.authenticated:
+            self.syncer.stop()
+
+    async def _back_online(self) -> None:
+        if self.account.state.server != "up":
+            await self.refresh()
+        else:
+            await self.syncer.sync()
+
+    def _probe_later(self) -> None:
+        """No server answered: ask again later, less and less often."""
+        if self._probe is not None and not self._probe.done():
+            return
+
+        async def probe() -> None:
+            wait, most = PROBE_S
+            while self.account.state.server != "up":
+                await self.sleep(wait)
+                wait = min(wait * 2, most)
+                await self.account.refresh()
+            await self.refresh()
+
+        self._probe = asyncio.ensure_future(probe())
+
+    def _spawn(self, coroutine: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def badge(self, lang: str) -> Markup:
+        return account_view.badge(self.view(), lang)
+
+    def content(self, route: Route, lang: str) -> Markup | None:
+        """The body of the account or plans page; None on other routes."""
+        if route.view == "account":
+            return account_view.account_page(self.view(), lang)
+        if route.view == "plans":
+            return account_view.plans_page(self.view(), lang)
+        return None
+
+    def topic_block(self, topic_id: str, lang: str) -> Markup | None:
+        return None
+
+    def changed(self) -> None:
+        """The account or sync changed: redraw the page if it shows them, else only the badge."""
+        if self.route().view in PAGES:
+            self.rerender()
+            return
+        badge = self.page.element("account-badge")
+        if badge:
+            badge.outerHTML = str(self.badge(self.lang()))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def handles(self, action: str) -> bool:
+        return action in ACTIONS or action in FORMS
+
+    async def act(self, action: str, element: Any) -> None:
+        """Run a button's action; a failure is said on the page, nothing is lost."""
+        self.message = ""
+        try:
+            await self._act(action, element)
+        except TropaError as error:
+            self.message = t(self.lang(), "account_failed", reason=str(error))
+        self.changed()
+
+    async def _act(self, action: str, element: Any) -> None:
+        account = self.account
+        if action == "sign-out":
+            await account.sign_out()
+            self.syncer.stop()
+        elif action == "sync-now":
+            await self.syncer.sync()
+            await account.reload_devices()
+        elif action == "sync-resume":
+            self.preferences.set(PAUSED_KEY, "0")
+            self.syncer.stop()  # a fresh client registers this device again
+            await self.refresh()
+        elif action == "remove-device":
+            device = str(element.dataset.device)
+            await account.remove_device(device)
+            if device == self.syncer.device_id:
+                self.preferences.set(PAUSED_KEY, "1")
+                self.syncer.stop()
+        elif action in ("delete-ask", "delete-cancel"):
+            self.confirm_delete = action == "delete-ask"
+        elif action == "checkout":
+            plan = str(element.dataset.plan)
+            if plan in ("monthly", "yearly"):
+                self.window.go(await account.checkout_url(plan))
+        elif action == "portal":
+            self.window.go(await account.portal_url())
+        elif action == "private-sync":
+            on = bool(element.checked)
+            self.preferences.set(PRIVATE_KEY, "1" if on else "0")
+            if on:
+                self.syncer.attach_again()
+            await account.save_profile(preferences={PRIVATE_KEY: on})
+        elif action == "account-refresh":
+            await self.refresh()
+
+    async def submit(self, action: str, form: Any) -> None:
+        self.message = ""
+        try:
+            if action == "profile":
+                name = str(form.elements.namedItem("display_name").value).strip()
+                language = str(form.elements.namedItem("language").value)
+                await self.account.save_profile(name, language if language in LANGUAGES else None)
+                self.message = t(self.lang(), "profile_saved")
+            elif action == "delete-account":
+                erase = bool(form.elements.namedItem("erase_device").checked)
+                await self.account.delete_account()
+                await self.syncer.forget()
+                self.confirm_delete = False
+                self.message = t(self.lang(), "account_deleted")
+                if erase:
+                    await self.erase_device()
+                    self.window.reload()
+                    return
+        except TropaError as error:
+            self.message = t(self.lang(), "account_failed", reason=str(error))
+        self.changed()
