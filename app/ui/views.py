@@ -17,7 +17,7 @@ from app.ui.progress_view import Learning
 WORDS_PER_MINUTE = 200
 # Pages whose body the shell renders (they need the device's data): view → title key.
 SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data", "review": "review",
-               "account": "account", "plans": "plans"}
+               "models": "models_title", "account": "account", "plans": "plans"}
 
 
 def header(lang: str, query: str = "", account: Markup | None = None) -> Markup:

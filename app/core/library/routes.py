@@ -3,7 +3,7 @@
 ``#/`` is the library, ``#/roadmap/<id>`` a trail, ``#/topic/<id>`` a topic page;
 ``#/search?q=<words>`` searches the library, ``#/notes`` lists the learner's notes and
 ``#/data`` is the page to export and import their data, ``#/review`` the questions due
-today (spaced repetition); ``#/account`` and ``#/plans``
+today (spaced repetition), ``#/models`` the AI models kept on the device; ``#/account`` and ``#/plans``
 are the learner's account and subscription.
 Links are plain anchors, so navigation needs no per-element event handlers and the
 browser's back button works.
@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,120}$")
-VIEWS = ("home", "roadmap", "topic", "search", "notes", "data", "review", "account", "plans")
+VIEWS = ("home", "roadmap", "topic", "search", "notes", "data", "review", "models", "account",
+         "plans")
 # Views with no target: one page each, which a part of the UI renders (app.ui.parts).
-PLAIN = ("notes", "data", "review", "account", "plans")
+PLAIN = ("notes", "data", "review", "models", "account", "plans")
 # The longest search kept from an address.
 MAX_QUERY = 200
 
