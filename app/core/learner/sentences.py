@@ -14,6 +14,7 @@ enough to match inflected English and Russian words without a dictionary.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -116,18 +117,26 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("`", "").lower().replace("ё", "е")).strip(" .,;:!?«»\"'")
 
 
+# A quiz asks of its topic's whole text once per candidate term and question: keep the
+# recent answers (str hashes are cached, so a long text costs one hash).
+@functools.lru_cache(maxsize=512)
 def fold(text: str) -> str:
     """Lower case, no backticks, single spaces: for exact comparisons of terms."""
     return re.sub(r"\s+", " ", text.replace("`", "").lower().replace("ё", "е")).strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def contains(text: str, phrase: str) -> bool:
     """Whether ``phrase`` occurs in ``text`` as whole words (case-insensitive)."""
     needle = fold(phrase)
     if not needle:
         return False
-    pattern = r"(?<![\w-])" + re.escape(needle) + r"(?![\w])"
-    return re.search(pattern, fold(text)) is not None
+    return _whole_words(needle).search(fold(text)) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_words(needle: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(needle) + r"(?![\w])")
 
 
 def all_sentences(texts: Iterable[str]) -> list[str]:
