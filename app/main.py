@@ -8,6 +8,8 @@ services, and the shell that shows them. The page's ``<script type="py">`` calls
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 
 from app.bridge.dom import BrowserPage, utc_offset_minutes
@@ -15,22 +17,28 @@ from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
 from app.bridge.pwa import BrowserPwa
 from app.bridge.store import IndexedDBStore
+from app.bridge.transport import BrowserTransport, BrowserWindow
 from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
-from app.core.learner.store import MemoryStore, StoreError
+from app.core.learner.store import COLLECTIONS, MemoryStore, StoreError
 from app.core.library.catalog import Library
+from app.core.library.routes import parse
 from app.core.settings import from_query
 from app.core.tutor.conversation import History
 from app.ports import Store
+from app.services.account import Account
 from app.services.conversations import Conversations
 from app.services.library import load_library
 from app.services.progress import ProgressBook
 from app.services.renames import move_renamed
+from app.services.syncing import SyncedStore, Syncer
 from app.services.tutor import Tutor
+from app.ui.account import PRIVATE_KEY, AccountUi
 from app.ui.pwa_view import PwaBar
 from app.ui.shell import Shell
 
 _shell: Shell | None = None
+_account_start: asyncio.Task[None] | None = None
 
 
 async def open_store() -> tuple[Store, str]:
@@ -42,16 +50,41 @@ async def open_store() -> tuple[Store, str]:
         return MemoryStore(), f"{error}. Nothing you do will be kept after this visit."
 
 
+async def erase(store: Store) -> None:
+    """Delete everything Tropa keeps in ``store`` (the learner asked, deleting the account)."""
+    for collection in COLLECTIONS:
+        with contextlib.suppress(StoreError):
+            for key, _ in await store.items(collection):
+                await store.delete(collection, key)
+
+
 async def start() -> Shell:
     """Mount the app into ``#app`` and load the course library."""
-    global _shell
+    global _shell, _account_start
     page = BrowserPage("app")
     preferences = LocalPreferences()
     api = BrowserApi()
     settings = from_query(page.location_search(), preferences.get("webgpu"))
     # The worker starts on the tutor's first request, not here.
     inference = WorkerClient()
-    store, notice = await open_store()
+    device_store, notice = await open_store()
+    window = BrowserWindow()
+    transport = BrowserTransport()
+
+    async def pulled(collections: set[str]) -> None:
+        """Sync wrote other devices' values to this device: reload what they change."""
+        if "progress" in collections:
+            await progress.load()
+        if "conversations" in collections:
+            history.clear()
+            await conversations.load()
+        if _shell is not None and _shell.library is not None:
+            _shell.render()
+
+    syncer = Syncer(device_store, transport, online=window.online,
+                    private=lambda: preferences.get(PRIVATE_KEY) == "1", on_remote=pulled)
+    # Every service writes through this one: a synced collection's edit reaches the outbox.
+    store: Store = SyncedStore(device_store, syncer)
     history = History()
     conversations = Conversations(store, history)
     conversations.notice = notice
@@ -76,10 +109,16 @@ async def start() -> Shell:
                      history=history, on_finished=conversations.save)
 
     lang = pick_language(preferences.get("lang"), page.languages())
+    account = AccountUi(
+        Account(transport), syncer, preferences, window, page,
+        lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
+        rerender=lambda: shell.render(), erase_device=lambda: erase(device_store))
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
-                   progress)
+                   progress, account=account)
     _shell.mount()
     shell = _shell
+    # Who is signed in, and sync, beside the library's load, not before it.
+    _account_start = asyncio.ensure_future(account.start())
     # Install and Update, outside the shell: shown even while the library loads or failed.
     PwaBar(BrowserPwa(), lambda: shell.lang).mount()
     await _shell.load()

@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_server": "Accounts need Tropa's server, and this copy of Tropa runs without one. "
                      "Everything you do stays on this device.",
         "server_check": "Check again",
+        "server_unreachable": "No account server: kept on this device",
         "signed_in_as": "Signed in as {name}",
         "sign_out": "Sign out",
         "sign_out_note": "Signing out keeps everything on this device; it stops syncing until "
@@ -93,6 +94,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_server": "Для аккаунта нужен сервер Tropa, а эта копия Tropa работает без него. "
                      "Всё, что вы делаете, остаётся на этом устройстве.",
         "server_check": "Проверить снова",
+        "server_unreachable": "Сервер аккаунтов недоступен: всё на этом устройстве",
         "signed_in_as": "Вы вошли как {name}",
         "sign_out": "Выйти",
         "sign_out_note": "После выхода всё останется на этом устройстве; синхронизация "

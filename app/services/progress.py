@@ -37,18 +37,22 @@ class ProgressBook:
         self._undo: tuple[str, dict[str, Mark]] | None = None
 
     async def load(self) -> None:
-        """Read the saved marks; an unreadable one is skipped with a notice."""
+        """Read the saved marks (again, after sync wrote other devices' marks: a mark
+        deleted there is gone here too); an unreadable one is skipped with a notice."""
         try:
             saved = await self.store.items("progress")
             days = await self.store.get("meta", DAYS_KEY)
         except StoreError as error:
             self.notice = str(error)
             return
+        marks: dict[str, Mark] = {}
         for topic_id, record in saved:
             try:
-                self.progress.marks[topic_id] = Mark.from_record(record)
+                marks[topic_id] = Mark.from_record(record)
             except (ValueError, AttributeError) as error:
                 self.notice = f"the saved progress of {topic_id} could not be read: {error}"
+        self.progress.marks.clear()
+        self.progress.marks.update(marks)
         self.days = {str(day) for day in days} if isinstance(days, list) else set()
 
     def today(self) -> str:

@@ -53,11 +53,16 @@ def sync_words(sync: SyncStatus, lang: str, paused: bool = False, max_devices: i
 
 
 def badge(view: AccountView, lang: str) -> Markup:
-    """The header's account corner: empty without a server, "Sign in" when signed out,
-    else the learner's name, plan and sync state (each a link to the account page)."""
+    """The header's account corner: empty until the server answered or not, a quiet
+    "no server" note (a link to the account page, which says more) when none answers,
+    "Sign in" when signed out, else the learner's name, plan and sync state."""
     state = view.account
-    if state.server != "up":
+    if state.server == "unknown":
         return h("div", {"id": "account-badge", "class": "account-badge", "hidden": True})
+    if state.server == "none":
+        return h("div", {"id": "account-badge", "class": "account-badge", "data-server": "none"},
+                 h("a", {"class": "no-server", "href": href(Route("account"))},
+                   t(lang, "server_unreachable")))
     if not state.authenticated:
         body: object = h("a", {"class": "sign-in", "href": href(Route("account"))}, t(lang, "sign_in"))
     else:

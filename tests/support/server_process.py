@@ -37,15 +37,17 @@ def running(
     log_path: Path,
     *,
     env: Mapping[str, str] | None = None,
+    port: int | None = None,
     start_timeout_s: float = 60,
 ) -> Iterator[str]:
     """Run ``python -m server`` over ``dist`` on a free port; yield its URL, then stop it.
 
     The environment's own ``TROPA_*`` settings are dropped so the child sees only
-    these; ``env`` adds more (workers, rate limits). Output goes to ``log_path``: a file,
-    not a pipe, since a full pipe would stall the server.
+    these; ``env`` adds more (workers, rate limits). ``port`` is for a caller that must
+    know the URL before the start (``TROPA_PUBLIC_URL`` for OAuth). Output goes to
+    ``log_path``: a file, not a pipe, since a full pipe would stall the server.
     """
-    port = free_port()
+    port = port or free_port()
     child_env = {k: v for k, v in os.environ.items()
                  if not k.startswith("TROPA_") and k != "DATABASE_URL"}
     child_env.update({"TROPA_HOST": "127.0.0.1", "TROPA_PORT": str(port),

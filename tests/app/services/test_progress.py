@@ -79,3 +79,15 @@ def test_an_unreadable_mark_is_skipped_with_a_notice() -> None:
     })
     book = book_on(store, Clock())
     assert book.progress.status("python.loops") == "done" and "python.bad" in book.notice
+
+
+def test_loading_again_shows_what_sync_wrote_and_drops_what_it_deleted() -> None:
+    store, clock = MemoryStore(), Clock()
+    book = book_on(store, clock)
+    asyncio.run(book.mark("python.loops", "done"))
+    other = book_on(store, clock)  # another device's marks, written by sync
+    asyncio.run(other.mark("python.loops", None))
+    asyncio.run(other.mark("python.functions", "learning"))
+    asyncio.run(book.load())
+    assert book.progress.status("python.loops") is None
+    assert book.progress.status("python.functions") == "learning"

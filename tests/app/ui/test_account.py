@@ -1,0 +1,161 @@
+"""The account in the real page, against the real server (``python -m server``) whose
+GitHub and Google sign-in is played by a local OAuth / OpenID Connect provider over real
+HTTP: sign-in from the header, a mark that reaches a second browser signed in as the
+same learner, the devices on the account page and the removal of one, sign-out, a
+refused sign-in and its reason; and a static copy of the app (no server) that says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from starlette.staticfiles import StaticFiles
+
+from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, boot
+from tests.conftest import DIST
+from tests.server.support.live import serve
+from tests.server.support.oauth_provider import CLIENT_ID, CLIENT_SECRET, LocalProvider, build_app
+from tests.support.server_process import ServerStartError, free_port, running
+
+pytestmark = pytest.mark.browser
+
+BADGE = "#account-badge"
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[LocalProvider]:
+    provider = LocalProvider()
+    with serve(build_app(provider)) as url:
+        provider.issuer = url
+        yield provider
+
+
+@pytest.fixture(scope="module")
+def site(provider: LocalProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server on dist/, signing in through the local provider."""
+    data = tmp_path_factory.mktemp("account-server")
+    port = free_port()
+    env = {
+        "TROPA_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "TROPA_GITHUB_CLIENT_ID": CLIENT_ID,
+        "TROPA_GITHUB_CLIENT_SECRET": CLIENT_SECRET,
+        "TROPA_GITHUB_AUTHORIZE_URL": f"{provider.issuer}/authorize",
+        "TROPA_GITHUB_TOKEN_URL": f"{provider.issuer}/token",
+        "TROPA_GITHUB_API_URL": f"{provider.issuer}/",
+        "TROPA_GOOGLE_CLIENT_ID": CLIENT_ID,
+        "TROPA_GOOGLE_CLIENT_SECRET": CLIENT_SECRET,
+        "TROPA_GOOGLE_METADATA_URL": f"{provider.issuer}/.well-known/openid-configuration",
+    }
+    try:
+        with running(DIST, f"sqlite:///{data}/tropa.db", data / "server.log", env=env, port=port) as url:
+            yield url
+    except ServerStartError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def browsers(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Browser contexts of this test (each its own device: storage and cookies), closed after."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def device(browsers: list[BrowserContext], browser: Browser, url: str) -> Page:
+    # Service workers blocked, as in the suite's own context (tests/conftest.py).
+    context = browser.new_context(base_url=url, service_workers="block")
+    browsers.append(context)
+    return context.new_page()
+
+
+def sign_in(page: Page, provider: str = "github") -> None:
+    """From the header's "Sign in" through the provider and back, signed in."""
+    boot(page, "/#/")
+    page.locator(f"{BADGE} a.sign-in").click()
+    page.locator(f"a.provider-{provider}").click()
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
+
+
+def test_sign_in_sync_a_mark_to_a_second_device_remove_it_and_sign_out(
+    browser: Browser, browsers: list[BrowserContext], site: str
+) -> None:
+    first = device(browsers, browser, site)
+    boot(first, "/#/roadmap/python")
+    start = first.locator(".trail-progress a.continue")
+    topic = str(start.get_attribute("data-topic"))
+    sign_in(first)
+    expect(first.locator(f"{BADGE} .who")).to_have_text("Ada Lovelace")
+    state = first.locator(f"{BADGE} .sync-state")
+    expect(state).to_have_attribute("data-phase", "synced")
+
+    first.goto(f"/#/topic/{topic}")
+    done = first.locator(f".marks button[data-status='done'][data-topic='{topic}']")
+    done.click()
+    expect(done).to_have_attribute("aria-pressed", "true")
+    # The edit waits in the outbox, then is sent (a moment later: edits in a row go once).
+    expect(state).to_have_attribute("data-phase", "synced")
+    expect(state).to_have_text("Synced")
+
+    second = device(browsers, browser, site)
+    sign_in(second)
+    expect(second.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "synced")
+    second.goto(f"/#/topic/{topic}")
+    expect(second.locator(f".marks button[data-status='done'][data-topic='{topic}']")).to_have_attribute(
+        "aria-pressed", "true")
+
+    second.goto("/#/account")
+    devices = second.locator(".devices li.device")
+    expect(devices).to_have_count(2)
+    expect(second.locator(".devices li.device[data-mine]")).to_have_count(1)
+    other = second.locator(".devices li.device:not([data-mine])")
+    removed = str(other.get_attribute("data-device"))
+    other.locator("button[data-action='remove-device']").click()
+    expect(devices).to_have_count(1)
+    expect(second.locator(f".devices li.device[data-device='{removed}']")).to_have_count(0)
+
+    # The removed device is told so at its next sync, and keeps its mark.
+    first.goto("/#/account")
+    first.locator("button[data-action='sync-now']").click()
+    expect(first.locator(".sync .sync-words")).to_have_text(
+        "This device was removed from your account's devices.")
+    first.goto(f"/#/topic/{topic}")
+    expect(first.locator(f".marks button[data-status='done'][data-topic='{topic}']")).to_have_attribute(
+        "aria-pressed", "true")
+
+    second.goto("/#/account")
+    second.locator("button[data-action='sign-out']").click()
+    expect(second.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+    expect(second.locator("a.provider-github")).to_have_text("Continue with GitHub")
+    second.reload()
+    expect(second.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
+    expect(second.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+
+
+def test_a_refused_sign_in_says_why_on_the_account_page(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    page = device(browsers, browser, site)
+    provider.id_token_audience = "someone-else"  # an ID token meant for another app
+    try:
+        sign_in(page, "google")
+    finally:
+        provider.id_token_audience = None
+    error = page.locator(".sign-in-box .sign-in-error")
+    expect(error).to_contain_text("Sign-in failed: Login with google failed:")
+    expect(page.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+
+
+def test_a_static_copy_without_a_server_loads_and_says_accounts_are_unavailable(
+    browser: Browser, browsers: list[BrowserContext]
+) -> None:
+    with serve(StaticFiles(directory=DIST, html=True)) as url:
+        page = device(browsers, browser, url)
+        boot(page, "/#/")
+        expect(page.locator(".card h2").first).to_be_visible()
+        expect(page.locator(f"{BADGE} .no-server")).to_have_text("No account server: kept on this device")
+        page.locator(f"{BADGE} .no-server").click()
+        expect(page.locator("article.account .notice")).to_contain_text("runs without one")
+        expect(page.locator("a.provider")).to_have_count(0)
