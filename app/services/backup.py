@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
-from app.core.learner.backup import dump, parse
+from app.core.learner.backup import DEVICE_KEYS, dump, parse
 from app.core.learner.store import COLLECTIONS
 from app.ports import Store
 
@@ -22,8 +22,9 @@ class Backup:
         self.now_ms = now_ms
 
     async def counts(self) -> dict[str, int]:
-        """How many entries each collection holds (raises StoreError)."""
-        return {name: len(await self.store.items(name)) for name in COLLECTIONS}
+        """How many entries of each collection an export holds (raises StoreError)."""
+        return {name: sum((name, key) not in DEVICE_KEYS for key, _ in await self.store.items(name))
+                for name in COLLECTIONS}
 
     async def export(self) -> tuple[str, str]:
         """(file name, text) of every collection (raises StoreError)."""

@@ -10,7 +10,10 @@ The file::
 values were written at (older values are upgraded through the store's ``MIGRATIONS``
 on import, as the store does on read). ``parse`` checks the whole file before anything
 is written and returns every write; a malformed file, or one from a newer Tropa, raises
-``BackupError`` naming the first problems, so an import is all or nothing.
+``BackupError`` naming the first problems, so an import is all or nothing. What
+belongs to this device alone (``DEVICE_KEYS``: its sync state and device id) is never
+written to a file, and skipped in one: another browser holding it would pose as this
+device.
 
 >>> parse(dump({"notes": [("python.loops", {"text": "hi", "at": 1})]}, "2026-12-02T00:00:00Z"))
 [('notes', 'python.loops', {'text': 'hi', 'at': 1})]
@@ -36,6 +39,9 @@ FORMAT_VERSION = 1
 MAX_FILE_CHARS = 64 * 1024 * 1024
 # Problems listed in one refusal; the rest are counted.
 SHOWN_PROBLEMS = 5
+# (collection, key) of this device's own records: the sync state and the device id
+# (``app.services.syncing.STATE_KEY`` and ``DEVICE_KEY``).
+DEVICE_KEYS = frozenset({("meta", "sync"), ("meta", "sync_device")})
 
 
 class BackupError(TropaError):
@@ -44,7 +50,8 @@ class BackupError(TropaError):
 
 def dump(stored: Mapping[str, Sequence[tuple[str, Any]]], exported_at: str) -> str:
     """The export file's text for ``stored`` (collection → its (key, value) pairs)."""
-    collections = {name: {key: value for key, value in stored.get(name, ())} for name in COLLECTIONS}
+    collections = {name: {key: value for key, value in stored.get(name, ()) if (name, key) not in DEVICE_KEYS}
+                   for name in COLLECTIONS}
     document = {"app": APP, "kind": KIND, "version": FORMAT_VERSION, "schema": SCHEMA_VERSION,
                 "exported_at": exported_at, "collections": collections}
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
@@ -134,6 +141,8 @@ def parse(text: str) -> list[tuple[str, str, Any]]:
             problems.append(f"{name}: must be an object of entries, not {type(entries).__name__}")
             continue
         for key, raw in entries.items():
+            if (name, key) in DEVICE_KEYS:
+                continue
             try:
                 # Wrapped as the store keeps it, so the store's own migrations upgrade it.
                 value, _ = decode(name, key, json.dumps({"v": schema, "value": raw}))

@@ -44,8 +44,10 @@ def stem(word: str) -> str:
     if re.search("[а-я]", word):
         for ending in _RU_ENDINGS:
             if word.endswith(ending) and len(word) - len(ending) >= 3:
-                return word[: -len(ending)]
-        return word
+                word = word[: -len(ending)]
+                break
+        # A stem's own soft end: "функци|ями" and "функц|ия", "учител|ями" and "учител|ь".
+        return word[:-1] if word[-1:] in ("и", "ь") and len(word) > 3 else word
     for ending in _EN_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3 and not word.endswith("ss"):
             return word[: -len(ending)] + ("y" if ending == "ies" else "")
