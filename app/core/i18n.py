@@ -9,7 +9,7 @@ arguments; a missing key raises KeyError naming it, so a typo never shows as a b
 
 from __future__ import annotations
 
-from app.core import account_words
+from app.core import account_words, quiz_words
 from contracts import languages
 
 # The languages of the UI and of the course library (contracts.languages, which the
@@ -399,6 +399,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 # The account, sync and plans pages keep their words in their own module.
 for _code, _words in account_words.MESSAGES.items():
+    MESSAGES[_code].update(_words)
+# So do the quiz and review pages.
+for _code, _words in quiz_words.MESSAGES.items():
     MESSAGES[_code].update(_words)
 
 

@@ -115,15 +115,19 @@ def cosine_rows(left: Sequence[Sequence[float]], right: Sequence[Sequence[float]
 class QuizMaker:
     def __init__(self, library: Library, inference: Inference | None = None, *, generator: str = "",
                  force_webgpu: bool = False, monotonic: Callable[[], float] = time.monotonic,
-                 generator_ready: Callable[[], bool] = lambda: False) -> None:
+                 generator_ready: Callable[[], bool] = lambda: False,
+                 embedder_ready: Callable[[], bool] | None = None) -> None:
         """``inference`` is the ML worker (None: no model at all); ``generator`` the
         generator's model id; ``generator_ready()`` says whether it is loaded already (by
-        the tutor), in which case a quiz asks it for questions unasked."""
+        the tutor), in which case the page offers to ask it for questions. With
+        ``embedder_ready``, open answers use the embedder only once that says it is
+        loaded (by the tutor): a quiz alone never downloads a model."""
         self.library = library
         self.inference = inference
         self.monotonic = monotonic
         self.force_webgpu = force_webgpu
         self.generator_ready = generator_ready
+        self.embedder_ready = embedder_ready
         section = library.retrieval
         self.embedder = PipelineState(str(section.get("model", "")), "embedder")
         self.query_prefix = str(section.get("query_prefix", "query: "))
@@ -185,6 +189,8 @@ class QuizMaker:
 
     async def _embedder_ready(self) -> bool:
         if self.inference is None or not self.embedder.id or self.embedder.phase == "failed":
+            return False
+        if self.embedder_ready is not None and not self.embedder_ready():
             return False
         if self.embedder.phase != "ready":
             try:

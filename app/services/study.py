@@ -54,6 +54,7 @@ class StudyRecord:
         except StoreError as error:
             self.notice = str(error)
             return
+        self.cards, self.results = {}, {}
         for key, record in cards:
             try:
                 self.cards[key] = StudyCard.from_record(record)

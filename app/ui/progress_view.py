@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from app.core.i18n import t
+from app.core.learner.mastery import Mastery
 from app.core.learner.progress import STATUSES, Progress, Status
 from app.core.library.catalog import Library, Roadmap
 from app.core.library.routes import Route, href
@@ -15,12 +17,15 @@ from app.ui.html import Markup, h
 @dataclass(frozen=True)
 class Learning:
     """What the pages show of the learner: their progress, streak, the trail whose reset
-    can be undone, and what the device's storage refused (if anything)."""
+    can be undone, what the device's storage refused (if anything), the mastery of each
+    quizzed topic, and how many review cards are due today."""
 
     progress: Progress
     streak: int = 0
     undo: str | None = None
     notice: str = ""
+    mastery: Mapping[str, Mastery] = field(default_factory=dict)
+    due: int = 0
 
 
 def status_badge(status: Status | None, lang: str) -> Markup | None:
@@ -29,8 +34,24 @@ def status_badge(status: Status | None, lang: str) -> Markup | None:
     return h("span", {"class": f"state state-{status}"}, t(lang, f"status_{status}"))
 
 
+def mastery_badge(mastery: Mastery, lang: str) -> Markup:
+    """"Mastery: getting there · 60%" (from quizzes and cards, app.core.learner.mastery)."""
+    level = t(lang, f"mastery_{mastery.level}")
+    words = level if mastery.level == "untested" else t(lang, "mastery_line", level=level,
+                                                        percent=mastery.percent)
+    return h("span", {"class": f"mastery mastery-{mastery.level}", "data-level": mastery.level},
+             t(lang, "mastery"), ": ", words)
+
+
+def mastery_of(topic_id: str, learning: Learning | None, lang: str) -> Markup | None:
+    """The topic's mastery badge once it has been quizzed, else None."""
+    found = learning.mastery.get(topic_id) if learning else None
+    return mastery_badge(found, lang) if found is not None else None
+
+
 def mark_controls(topic_id: str, learning: Learning, lang: str) -> Markup:
-    """Three toggle buttons: learning, done, skipped (pressing the pressed one clears)."""
+    """Three toggle buttons: learning, done, skipped (pressing the pressed one clears),
+    and the mastery the quizzes show beside them."""
     current = learning.progress.status(topic_id)
     buttons = [
         h("button", {"type": "button", "class": f"mark mark-{status}", "data-action": "mark",
@@ -39,8 +60,9 @@ def mark_controls(topic_id: str, learning: Learning, lang: str) -> Markup:
           t(lang, f"mark_{status}"))
         for status in STATUSES
     ]
+    beside = mastery_of(topic_id, learning, lang)
     return h("div", {"class": "marks", "role": "group", "aria-label": t(lang, "progress_label")},
-             buttons, notice(learning))
+             buttons, [" ", beside] if beside else None, notice(learning))
 
 
 def notice(learning: Learning) -> Markup | None:

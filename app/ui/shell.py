@@ -21,6 +21,7 @@ from app.core.library.routes import Route, parse
 from app.core.tutor.conversation import History, Scope
 from app.ports import Page, Preferences
 from app.services.progress import ProgressBook
+from app.services.study import StudyRecord
 from app.services.tutor import Tutor
 from app.ui import graph_view, tutor_view, views
 from app.ui.account import AccountUi
@@ -38,12 +39,13 @@ class Shell:
                  load_library: LoadLibrary, make_tutor: MakeTutor,
                  history: History | None = None, storage_notice: Callable[[], str] = lambda: "",
                  progress: ProgressBook | None = None, account: AccountUi | None = None,
-                 parts: Sequence[Part] = ()) -> None:
+                 parts: Sequence[Part] = (), study: StudyRecord | None = None) -> None:
         """``history`` holds the tutor's conversations (restored from the device before
         the tutor is first used); ``storage_notice`` says what the device's storage lacks;
         ``progress`` is the learner's progress (loaded), shown on every page; ``account``
         the account and sync (header badge, account and plans pages); ``parts`` the
-        learner's other features (app.ui.parts), asked in order."""
+        learner's other features (app.ui.parts), asked in order; ``study`` the quiz
+        record (loaded), whose mastery and due reviews every page shows."""
         self.page = page
         self.root = page.root
         self.preferences = preferences
@@ -57,6 +59,7 @@ class Shell:
         self.progress = progress
         self.account = account
         self.parts: tuple[Part, ...] = (*parts, *([account] if account else []))
+        self.study = study
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- lifetime -------------------------------------------------------------------------
@@ -116,8 +119,10 @@ class Shell:
     def _learning(self) -> Learning | None:
         if self.progress is None:
             return None
+        study = self.study
         return Learning(self.progress.progress, self.progress.streak(), self.progress.can_undo(),
-                        self.progress.notice)
+                        self.progress.notice, study.masteries() if study else {},
+                        len(study.due()) if study else 0)
 
     def _content(self, route: Route) -> Markup | None:
         """The body of a page a part owns (search, notes, review, account...)."""

@@ -20,9 +20,10 @@ SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data", 
                "models": "models_title", "account": "account", "plans": "plans"}
 
 
-def header(lang: str, query: str = "", account: Markup | None = None) -> Markup:
-    """The top bar: brand, search box (``query`` in it), links to the learner's notes and
-    data, the language switch, and ``account`` (app.ui.account_view.badge)."""
+def header(lang: str, query: str = "", account: Markup | None = None, due: int = 0) -> Markup:
+    """The top bar: brand, search box (``query`` in it), links to the learner's review
+    (with the ``due`` count), notes and data, the language switch, and ``account``
+    (app.ui.account_view.badge)."""
     switch = [
         h(
             "button",
@@ -46,6 +47,8 @@ def header(lang: str, query: str = "", account: Markup | None = None) -> Markup:
         h("span", {"class": "tagline"}, t(lang, "app_tagline")),
         search_view.search_box(query, lang),
         h("nav", {"class": "mine", "aria-label": t(lang, "your_data")},
+          h("a", {"class": "review-link", "href": href(Route("review")), "data-due": str(due)},
+            t(lang, "review_link", n=due) if due else t(lang, "review")),
           h("a", {"href": href(Route("notes"))}, t(lang, "notes")),
           h("a", {"href": href(Route("data"))}, t(lang, "your_data"))),
         h("nav", {"class": "langs", "aria-label": t(lang, "language")}, switch),
@@ -145,6 +148,7 @@ def trail_list(library: Library, roadmap: Roadmap, lang: str, learning: Learning
                     level_badge(topic.level, lang),
                     " " if status else None,
                     progress_view.status_badge(status, lang),
+                    [" ", found] if (found := progress_view.mastery_of(topic.id, learning, lang)) else None,
                     h("span", {"class": "after"}, t(lang, "requires"), ": ", after)
                     if after else None,
                 )
@@ -264,7 +268,8 @@ def page(library: Library | None, route: Route, lang: str, extra: Markup | None 
     else:
         body = home(library, lang, learning)
     query = route.target if route.view == "search" else ""
-    return Markup(header(lang, query, account) + h("main", {"id": "main"}, body, extra))
+    due = learning.due if learning else 0
+    return Markup(header(lang, query, account, due) + h("main", {"id": "main"}, body, extra))
 
 
 def title_of(library: Library | None, route: Route, lang: str) -> str:

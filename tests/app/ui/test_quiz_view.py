@@ -1,0 +1,36 @@
+"""The quiz views as HTML: code spans shown as code and everything escaped, an open
+question's text box, the feedback's missed key terms and source, the mastery badge."""
+
+from __future__ import annotations
+
+from app.core.learner.grading import Grade
+from app.core.learner.mastery import UNTESTED, Mastery
+from app.core.learner.quiz import Question
+from app.services.quizzes import Feedback, QuizSession
+from app.ui import quiz_view
+from app.ui.progress_view import mastery_badge
+
+OPEN = Question("q1", "git.log", "en", "open", "In your own words: what is a tag?", (), -1,
+                "A tag is a name that marks one commit.", "A tag <b> marks `git tag v1`.",
+                "A tag is a name that marks one commit.", ("name", "commit"))
+
+
+def test_inline_code_is_code_and_the_rest_is_escaped() -> None:
+    assert quiz_view.inline("run `git reset HEAD <file>` <now>") == (
+        "run <code>git reset HEAD &lt;file&gt;</code> &lt;now&gt;")
+
+
+def test_an_open_question_asks_in_a_text_box_and_its_feedback_names_what_was_missed() -> None:
+    session = QuizSession("topic", "git.log", "en", [OPEN], {"q1": "git"})
+    asked = str(quiz_view.stage(session, quiz_view.Stage(), "en"))
+    assert '<textarea id="quiz-answer" name="answer"' in asked and 'data-kind="open"' in asked
+    session.feedback["q1"] = Feedback(OPEN, Grade("partly", 0.4, ("name",), ("commit",)))
+    shown = str(quiz_view.stage(session, quiz_view.Stage(), "en"))
+    assert "Partly right." in shown and "Key terms to mention: commit" in shown
+    assert "A tag &lt;b&gt; marks <code>git tag v1</code>." in shown and "See the result" in shown
+
+
+def test_mastery_badge_words() -> None:
+    assert "not tested yet" in mastery_badge(UNTESTED, "en")
+    assert "Mastery: solid · 85%" in mastery_badge(Mastery("strong", 0.85, 4), "en")
+    assert "Усвоение: шатко · 20%" in mastery_badge(Mastery("weak", 0.2, 1), "ru")
