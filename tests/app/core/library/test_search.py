@@ -24,11 +24,16 @@ TEXTS = {
 }
 
 
-def library() -> Library:
+def library_data() -> dict[str, Any]:
+    """The catalog tests' library with a title and some text on every topic."""
     data: dict[str, Any] = copy.deepcopy(DATA)
     for topic in data["topics"]:
         topic["title"], topic["html"] = TEXTS[(topic["id"], topic["lang"])]
-    return Library.from_dict(data)
+    return data
+
+
+def library() -> Library:
+    return Library.from_dict(library_data())
 
 
 @pytest.mark.parametrize(("word", "expected"), [
