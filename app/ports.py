@@ -112,6 +112,29 @@ class Inference(Protocol):
 
     async def unload(self, model: str) -> None: ...
 
+    async def models(self, force_webgpu: bool) -> dict[str, Any]:
+        """Every model of the manifest as this device would run it (``models``: records
+        ``contracts.protocol.RECORDS["model_state"]``) and the storage used and allowed."""
+        ...
+
+    async def download(
+        self, model: str, force_webgpu: bool,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> dict[str, Any]:
+        """Store the files a load of ``model`` needs here, without loading it."""
+        ...
+
+    async def delete(self, model: str) -> int:
+        """Remove ``model`` from the device's model store; returns the bytes freed."""
+        ...
+
+    async def verify(
+        self, model: str, force_webgpu: bool,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> dict[str, Any]:
+        """Check every stored chunk of ``model`` again; bad ones are deleted."""
+        ...
+
 
 class Store(Protocol):
     """The learner's data on this device (``app.bridge.store`` in the browser,

@@ -18,8 +18,8 @@ version or handled types differ from this definition.
 
 Field types are JSON type names (``string``, ``boolean``, ``number``, ``integer``,
 ``array``, ``object``, ``null``, ``vector``: an array or a typed array of numbers) or the
-name of one of ``ENUMS``, joined by ``|`` for alternatives. A field name ending in ``?``
-may be absent.
+name of one of ``ENUMS``, joined by ``|`` for alternatives, or ``name[]``: an array of
+objects with the fields of ``RECORDS[name]``. A field name ending in ``?`` may be absent.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-VERSION = 2
+VERSION = 3
 UNKNOWN_ID = -1
 
 ReplyType = Literal["progress", "token", "result", "error"]
@@ -85,6 +85,15 @@ REPLIES: dict[str, dict[str, str]] = {
 }
 
 _PLACEMENT = {"device": "device", "dtype": "string", "reason": "reason", "detail": "string"}
+
+# Objects inside arrays (a field typed ``name[]``), checked field by field like a result.
+RECORDS: dict[str, dict[str, str]] = {
+    # One model of the manifest as this device would run it: ``size`` the bytes of the
+    # files a load on ``device``/``dtype`` needs, ``stored`` the bytes of the model kept in
+    # the model store (every dtype), ``complete`` every chunk of those files is stored.
+    "model_state": {"id": "string", "role": "role", "device": "device", "dtype": "string",
+                    "size": "integer", "stored": "integer", "complete": "boolean"},
+}
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,32 @@ REQUESTS: dict[str, RequestType] = {
     # Stops the generation whose request id is ``target``.
     "interrupt": RequestType({"target": "integer"}, {"interrupted": "boolean"}, 15),
     "unload": RequestType({"model": "string"}, {"unloaded": "boolean"}, 30),
+    # The model store (worker/model-store.js), for the model manager: every model of the
+    # manifest, and the origin's storage (bytes used and allowed, persistent or not).
+    "models": RequestType(
+        {"force_webgpu": "boolean"},
+        {"models": "model_state[]", "usage": "integer", "quota": "integer", "persisted": "boolean"},
+        60,
+    ),
+    # Stores the files a load of ``model`` on this device needs, without loading it;
+    # ``fetched`` counts the bytes that came over the network now.
+    "download": RequestType(
+        {"model": "string", "force_webgpu": "boolean"},
+        {"model": "string", "bytes": "integer", "fetched": "integer"},
+        120,
+        ("progress",),
+    ),
+    # Removes every stored chunk of ``model`` (a loaded copy keeps running until unloaded).
+    "delete": RequestType({"model": "string"}, {"model": "string", "freed": "integer"}, 60),
+    # Reads back the stored chunks of the files a load of ``model`` needs and checks each
+    # SHA-256; ``bad`` chunks are deleted (fetched again by the next download or load).
+    "verify": RequestType(
+        {"model": "string", "force_webgpu": "boolean"},
+        {"model": "string", "chunks": "integer", "bad": "integer", "missing": "integer",
+         "bytes": "integer"},
+        120,
+        ("progress",),
+    ),
 }
 
 
@@ -156,6 +191,10 @@ class ProtocolError(ValueError):
 
 
 def _is(type_name: str, value: Any) -> bool:
+    if type_name.endswith("[]"):
+        if type_name[:-2] not in RECORDS:
+            raise ProtocolError(f"unknown record type {type_name!r} in the protocol definition")
+        return isinstance(value, list | tuple) and all(isinstance(item, Mapping) for item in value)
     if type_name in ENUMS:
         return value in ENUMS[type_name]
     if type_name == "string":
@@ -196,6 +235,9 @@ def check_fields(fields: Mapping[str, str], obj: Mapping[str, Any], what: str, *
                 f"{what} field {key!r} must be {type_spec.replace('|', ' or ')}, "
                 f"got {type(obj[key]).__name__} {obj[key]!r:.40}"
             )
+        if type_spec.endswith("[]") and "|" not in type_spec:
+            for index, item in enumerate(obj[key]):
+                check_fields(RECORDS[type_spec[:-2]], item, f"{what} {key}[{index}]", exact=exact)
     if exact:
         unknown = set(obj) - {name.rstrip("?") for name in fields}
         if unknown:
@@ -244,4 +286,5 @@ def as_json() -> dict[str, Any]:
         "replies": REPLIES,
         "errors": {code: sender for code, sender in ERROR_CODES.items()},
         "enums": {name: list(values) for name, values in ENUMS.items()},
+        "records": RECORDS,
     }

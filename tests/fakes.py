@@ -27,6 +27,9 @@ from contracts import protocol
 DIM = 64
 # The fake manifest: model id → role.
 MANIFEST = {"embedder-x": "embedder", "gen-x": "generator"}
+# Bytes of every fake model's files, and of the origin's storage quota.
+MODEL_BYTES = 1000
+QUOTA = 10_000
 # The embedder's prefixes (e5 is trained with them); any other prefix is a caller's bug.
 PREFIXES = ("query: ", "passage: ")
 
@@ -78,6 +81,9 @@ class FakeInference:
         self.manifest = dict(manifest if manifest is not None else MANIFEST)
         self.version = version
         self.loaded: dict[str, dict[str, Any]] = {}
+        # The model store: model id → bytes kept on the device (a load stores the model too).
+        self.stored: dict[str, int] = {}
+        self.quota = QUOTA
         self.index_rows: list[list[float]] = []
         self.calls: list[tuple[str, Any]] = []
         self._hello: dict[str, Any] | None = None
@@ -151,6 +157,7 @@ class FakeInference:
             if on_progress:
                 on_progress(loaded, total, "onnx/model_quantized.onnx")
             await asyncio.sleep(0)
+        self.stored[model] = total
         self.loaded[model] = {"model": model, "device": "wasm", "dtype": "q8", "reason": "no-adapter",
                               "detail": ""}
         return self._result("load", {**self.loaded[model], "files": 3, "bytes": total,
@@ -243,6 +250,52 @@ class FakeInference:
     async def unload(self, model: str) -> None:
         await self._call("unload", {"model": model})
         self._result("unload", {"unloaded": self.loaded.pop(model, None) is not None})
+
+    # -- the model store ------------------------------------------------------------------
+    def _known(self, model: str) -> None:
+        if model not in self.manifest:
+            raise InferenceError(f'model "{model}" is not in the manifest; it has: '
+                                 f"{', '.join(self.manifest)}", "not-found")
+
+    async def models(self, force_webgpu: bool) -> dict[str, Any]:
+        await self._call("models", {"force_webgpu": force_webgpu})
+        rows = [{"id": model, "role": role, "device": "wasm", "dtype": "q8", "size": MODEL_BYTES,
+                 "stored": self.stored.get(model, 0), "complete": self.stored.get(model, 0) == MODEL_BYTES}
+                for model, role in self.manifest.items()]
+        return self._result("models", {"models": rows, "usage": sum(self.stored.values()),
+                                       "quota": self.quota, "persisted": False})
+
+    async def download(self, model: str, force_webgpu: bool,
+                       on_progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+        await self._call("download", {"model": model, "force_webgpu": force_webgpu})
+        self._known(model)
+        self.calls.append(("download", model))
+        have = self.stored.get(model, 0)
+        if self.quota - sum(self.stored.values()) < MODEL_BYTES - have:
+            raise InferenceError(f"not enough space for {model}: it needs 1 MB more", "no-space")
+        for done in (have, (have + MODEL_BYTES) // 2, MODEL_BYTES):
+            self.stored[model] = done
+            if on_progress:
+                on_progress(done, MODEL_BYTES, "onnx/model_quantized.onnx")
+            await asyncio.sleep(0)
+        return self._result("download", {"model": model, "bytes": MODEL_BYTES, "fetched": MODEL_BYTES - have})
+
+    async def delete(self, model: str) -> int:
+        await self._call("delete", {"model": model})
+        self._known(model)
+        freed = self.stored.pop(model, 0)
+        self._result("delete", {"model": model, "freed": freed})
+        return freed
+
+    async def verify(self, model: str, force_webgpu: bool,
+                     on_progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+        await self._call("verify", {"model": model, "force_webgpu": force_webgpu})
+        self._known(model)
+        have = self.stored.get(model, 0)
+        if on_progress:
+            on_progress(have, MODEL_BYTES, "onnx/model_quantized.onnx")
+        return self._result("verify", {"model": model, "chunks": 1, "bad": 0,
+                                       "missing": 0 if have == MODEL_BYTES else 1, "bytes": have})
 
 
 class FakeElement:

@@ -11,6 +11,7 @@ import protocol from './protocol.json' with { type: 'json' };
 import { WorkerError, asErrorFields, badRequest } from './errors.js';
 import { probeDevice } from './device.js';
 import { checkMessages } from './generation.js';
+import * as manager from './model-manager.js';
 import * as models from './models.js';
 import { checkInteger, checkReply, checkRequest, requestId } from './request.js';
 import { threadCount } from './runtime.js';
@@ -77,6 +78,22 @@ const HANDLERS = Object.freeze({
 
   async unload({ model }) {
     return { unloaded: await models.unload(model) };
+  },
+
+  async models({ force_webgpu }) {
+    return manager.listModels(force_webgpu);
+  },
+
+  async download({ model, force_webgpu }, reply) {
+    return manager.download(model, force_webgpu, (loaded, total, file) => reply.progress(loaded, total, file));
+  },
+
+  async delete({ model }) {
+    return manager.remove(model);
+  },
+
+  async verify({ model, force_webgpu }, reply) {
+    return manager.verify(model, force_webgpu, (loaded, total, file) => reply.progress(loaded, total, file));
   },
 });
 

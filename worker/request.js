@@ -18,7 +18,12 @@ const BASE_TYPES = Object.freeze({
   null: (value) => value === null,
 });
 
+// ``name[]``: an array of objects with the fields of protocol.records[name].
+const recordOf = (spec) => (spec.endsWith('[]') ? spec.slice(0, -2) : null);
+
 function isOf(name, value) {
+  const record = recordOf(name);
+  if (record !== null) return Array.isArray(value) && value.every((item) => BASE_TYPES.object(item));
   if (Object.hasOwn(protocol.enums, name)) return protocol.enums[name].includes(value);
   return BASE_TYPES[name](value);
 }
@@ -32,10 +37,13 @@ function checkDefinition() {
   const specs = [
     ...Object.values(protocol.requests).flatMap((r) => [...Object.values(r.payload), ...Object.values(r.result)]),
     ...Object.values(protocol.replies).flatMap((fields) => Object.values(fields)),
+    ...Object.values(protocol.records).flatMap((fields) => Object.values(fields)),
   ];
   for (const spec of specs) {
     for (const name of spec.split('|')) {
-      if (!Object.hasOwn(BASE_TYPES, name) && !Object.hasOwn(protocol.enums, name)) {
+      const record = recordOf(name);
+      if (record !== null ? !Object.hasOwn(protocol.records, record)
+        : !Object.hasOwn(BASE_TYPES, name) && !Object.hasOwn(protocol.enums, name)) {
         throw new Error(`protocol.json: unknown field type "${name}"`);
       }
     }
@@ -73,6 +81,11 @@ export function checkFields(fields, obj, what, { exact = false, makeError = (m) 
       throw makeError(
         `${what} field '${key}' must be ${spec.replaceAll('|', ' or ')}, got ${typeName(obj[key])} ${show(obj[key])}`,
       );
+    }
+    const record = spec.includes('|') ? null : recordOf(spec);
+    if (record !== null) {
+      obj[key].forEach((item, index) =>
+        checkFields(protocol.records[record], item, `${what} ${key}[${index}]`, { exact, makeError }));
     }
   }
   if (exact) {

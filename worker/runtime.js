@@ -88,6 +88,11 @@ function loadManifest() {
   return manifest;
 }
 
+/** Every entry of the model manifest, in its order. */
+export async function modelEntries() {
+  return (await loadManifest()).models;
+}
+
 /** The manifest entry of ``modelId``; not-found naming the known ids otherwise. */
 export async function modelEntry(modelId) {
   const { models } = await loadManifest();

@@ -245,3 +245,24 @@ class WorkerClient:
 
     async def unload(self, model: str) -> None:
         await self._call("unload", {"model": model})
+
+    # -- the model store ----------------------------------------------------------------
+    async def models(self, force_webgpu: bool) -> dict[str, Any]:
+        result: dict[str, Any] = await self._call("models", {"force_webgpu": force_webgpu})
+        return result
+
+    async def download(self, model: str, force_webgpu: bool,
+                       on_progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+        payload = {"model": model, "force_webgpu": force_webgpu}
+        result: dict[str, Any] = await self._call("download", payload, on_progress=on_progress)
+        return result
+
+    async def delete(self, model: str) -> int:
+        result = await self._call("delete", {"model": model})
+        return int(result["freed"])
+
+    async def verify(self, model: str, force_webgpu: bool,
+                     on_progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+        payload = {"model": model, "force_webgpu": force_webgpu}
+        result: dict[str, Any] = await self._call("verify", payload, on_progress=on_progress)
+        return result

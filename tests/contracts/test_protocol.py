@@ -83,3 +83,21 @@ def test_the_built_protocol_file_is_this_definition() -> None:
     if not built.is_file():
         pytest.fail("dist/worker/protocol.json missing: run `make build`")
     assert json.loads(built.read_text(encoding="utf-8")) == protocol.as_json()
+
+
+MODEL_STATE: dict[str, Any] = {"id": "m", "role": "generator", "device": "wasm", "dtype": "q8",
+                               "size": 10, "stored": 0, "complete": False}
+
+
+def test_records_in_arrays_are_checked_field_by_field() -> None:
+    result = {"models": [MODEL_STATE], "usage": 0, "quota": 100, "persisted": False}
+    check_reply("models", {"id": 1, "type": "result", "payload": result})
+    with pytest.raises(ProtocolError, match=r"models result models\[0\] lacks field 'complete'"):
+        check_reply("models", {"id": 1, "type": "result", "payload": {
+            **result, "models": [{k: v for k, v in MODEL_STATE.items() if k != "complete"}]}})
+    with pytest.raises(ProtocolError, match=r"models\[1\] field 'role' must be role"):
+        check_reply("models", {"id": 1, "type": "result", "payload": {
+            **result, "models": [MODEL_STATE, {**MODEL_STATE, "role": "poet"}]}})
+    with pytest.raises(ProtocolError, match="field 'models' must be model_state"):
+        check_reply("models", {"id": 1, "type": "result", "payload": {**result, "models": [1]}})
+    check_reply("download", {"id": 1, "type": "progress", "loaded": 1, "total": 2, "file": "a"})
