@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 from app.core.errors import TropaError
 from app.core.i18n import LANGUAGES, t
-from app.core.library.routes import Route
+from app.core.library.routes import Route, href
 from app.ports import Page, Preferences
 from app.services.account import Account
 from app.services.syncing import Syncer
@@ -33,6 +33,8 @@ PRIVATE_KEY = "sync_private"
 PAUSED_KEY = "sync_paused"
 # Probing for a server when none answered: the first wait, doubled up to the last.
 PROBE_S = (15.0, 300.0)
+# Back from Checkout: Stripe's webhook makes the plan Pro a moment later; ask this often, this many times.
+CONFIRM_S, CONFIRM_TRIES = 2.0, 30
 
 
 class AccountWindow(Protocol):
@@ -96,9 +98,21 @@ class AccountUi:
         self.checkout = (query.get("checkout") or [""])[0]
         if self.checkout:
             self.window.clear_query()
+            self.page.navigate(href(Route("plans")))  # where the outcome is said
         self.window.on_online(lambda: self._spawn(self._back_online()))
         self.window.on_offline(lambda: self._spawn(self.syncer.sync()))
         await self.refresh()
+        if self.checkout == "success":
+            self._spawn(self._confirm_pro())
+
+    async def _confirm_pro(self) -> None:
+        """Ask again until the plan is Pro (the webhook came) or the tries are spent."""
+        for _ in range(CONFIRM_TRIES):
+            state = self.account.state
+            if state.plan == "pro" or not self.account.signed_in:
+                return
+            await self.sleep(CONFIRM_S)
+            await self.account.refresh()
 
     async def refresh(self) -> None:
         state = await self.account.refresh()

@@ -2,22 +2,44 @@
 GitHub and Google sign-in is played by a local OAuth / OpenID Connect provider over real
 HTTP: sign-in from the header, a mark that reaches a second browser signed in as the
 same learner, the devices on the account page and the removal of one, sign-out, a
-refused sign-in and its reason; and a static copy of the app (no server) that says so.
+refused sign-in and its reason; a subscription through Checkout to Pro and back to free;
+and a static copy of the app (no server) that says so.
+
+Billing runs against a real localstripe with its own signed webhooks to the server.
+Stand-in, and why: localstripe has no Checkout and no Customer Portal, so the server's
+two calls to them are answered by ``StripeFront`` (tests/server/support/stripe_peer.py),
+and the Stripe pages the browser is sent to are played by ``page.route``: the Checkout
+page does what a paid Checkout does in localstripe (a card, a subscription) and sends
+the browser back to the server's success URL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from starlette.staticfiles import StaticFiles
 
 from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, boot
 from tests.conftest import DIST
+from tests.server.billing.test_billing import (
+    MONTHLY,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    YEARLY,
+    stripe_peer,
+    stripe_side,
+    wait_for,
+)
 from tests.server.support.live import serve
 from tests.server.support.oauth_provider import CLIENT_ID, CLIENT_SECRET, LocalProvider, build_app
+from tests.server.support.oauth_provider import TestUser as Learner  # not a test class
+from tests.server.support.stripe_peer import StripeFront, subscribe
 from tests.support.server_process import ServerStartError, free_port, running
+
+__all__ = ["stripe_peer"]
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +55,10 @@ def provider() -> Iterator[LocalProvider]:
 
 
 @pytest.fixture(scope="module")
-def site(provider: LocalProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real server on dist/, signing in through the local provider."""
+def site(provider: LocalProvider, stripe_peer: tuple[str, StripeFront],
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server on dist/, signing in through the local provider, billing through
+    localstripe (whose webhooks it receives)."""
     data = tmp_path_factory.mktemp("account-server")
     port = free_port()
     env = {
@@ -47,10 +71,19 @@ def site(provider: LocalProvider, tmp_path_factory: pytest.TempPathFactory) -> I
         "TROPA_GOOGLE_CLIENT_ID": CLIENT_ID,
         "TROPA_GOOGLE_CLIENT_SECRET": CLIENT_SECRET,
         "TROPA_GOOGLE_METADATA_URL": f"{provider.issuer}/.well-known/openid-configuration",
+        "TROPA_STRIPE_SECRET_KEY": SECRET_KEY,
+        "TROPA_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TROPA_STRIPE_PRICE_MONTHLY": MONTHLY,
+        "TROPA_STRIPE_PRICE_YEARLY": YEARLY,
+        "TROPA_STRIPE_API_BASE": stripe_peer[0],
     }
+    webhooks = f"{stripe_peer[1].localstripe_url}/_config/webhooks/tropa"
     try:
         with running(DIST, f"sqlite:///{data}/tropa.db", data / "server.log", env=env, port=port) as url:
+            httpx.post(webhooks, data={"url": f"{url}/api/billing/webhook", "secret": WEBHOOK_SECRET}
+                       ).raise_for_status()
             yield url
+            httpx.post(webhooks, data={"url": "http://127.0.0.1:9/gone", "secret": WEBHOOK_SECRET})
     except ServerStartError as error:
         pytest.fail(str(error))
 
@@ -159,3 +192,49 @@ def test_a_static_copy_without_a_server_loads_and_says_accounts_are_unavailable(
         page.locator(f"{BADGE} .no-server").click()
         expect(page.locator("article.account .notice")).to_contain_text("runs without one")
         expect(page.locator("a.provider")).to_have_count(0)
+
+
+def test_subscribe_through_checkout_to_pro_then_cancel_to_free(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider,
+    stripe_peer: tuple[str, StripeFront]
+) -> None:
+    front = stripe_peer[1]
+    page = device(browsers, browser, site)
+    provider.user = Learner(id=7, login="grace", name="Grace Hopper", email="grace@example.org")
+    try:
+        sign_in(page)
+    finally:
+        provider.user = Learner(id=4242, login="ada", name="Ada Lovelace", email="ada@example.org")
+    expect(page.locator(f"{BADGE} .who")).to_have_text("Grace Hopper")
+    subscriptions: list[str] = []
+
+    with stripe_side(front.localstripe_url) as stripe:
+        def checkout_page(route: Route) -> None:
+            """Stripe's Checkout, paid: a card and a subscription, then back to the app."""
+            subscriptions.append(subscribe(stripe, front.checkout_requests[-1]["customer"], MONTHLY))
+            route.fulfill(status=303, headers={"location": f"{site}/?checkout=success"})
+
+        page.route("https://checkout.stripe.test/**", checkout_page)
+        page.route("https://billing.stripe.test/**", lambda route: route.fulfill(
+            content_type="text/html", body="<title>Customer Portal</title><h1>Stand-in</h1>"))
+        page.goto("/#/plans")
+        expect(page.locator(".plans .current-plan")).to_have_attribute("data-plan", "free")
+        page.locator("button[data-action='checkout'][data-plan='monthly']").click()
+        expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
+        expect(page.locator(".plans .checkout-success")).to_be_visible()
+        expect(page.locator(".plans .current-plan")).to_have_attribute("data-plan", "pro")
+        expect(page.locator(f"{BADGE} .plan-tag")).to_have_text("Pro")
+        assert front.checkout_requests[-1]["line_items[0][price]"] == MONTHLY
+        assert "checkout" not in page.url  # the query is dropped, the route kept
+
+        page.locator("button[data-action='portal']").click()
+        expect(page).to_have_title("Customer Portal")
+        assert front.portal_requests[-1]["return_url"] == f"{site}/"
+
+        stripe.v1.subscriptions.cancel(subscriptions[0])
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=site, cookies=cookies, timeout=10) as learner:
+        wait_for(lambda: learner.get("/api/me/entitlements").json()["plan"] == "free")
+    boot(page, "/#/plans")
+    expect(page.locator(".plans .current-plan")).to_have_attribute("data-plan", "free")
+    expect(page.locator(f"{BADGE} .plan-tag")).to_have_count(0)
