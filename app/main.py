@@ -20,6 +20,7 @@ from app.bridge.store import IndexedDBStore
 from app.bridge.transport import BrowserTransport, BrowserWindow
 from app.bridge.worker import WorkerClient
 from app.core.i18n import pick_language
+from app.core.learner.clock import study_clock
 from app.core.learner.store import COLLECTIONS, MemoryStore, StoreError
 from app.core.library.catalog import Library
 from app.core.library.routes import parse
@@ -27,20 +28,17 @@ from app.core.settings import from_query
 from app.core.tutor.conversation import History
 from app.ports import Store
 from app.services.account import Account
-from app.services.backup import Backup
 from app.services.conversations import Conversations
 from app.services.library import load_library
-from app.services.notes import NoteBook
 from app.services.progress import ProgressBook
+from app.services.quizzes import QuizMaker
 from app.services.renames import move_renamed
+from app.services.study import StudyRecord
 from app.services.syncing import SyncedStore, Syncer
 from app.services.tutor import Tutor
 from app.ui.account import PRIVATE_KEY, AccountUi
-from app.ui.data import DataUi
-from app.ui.notes import NotesUi
-from app.ui.parts import Part
 from app.ui.pwa_view import PwaBar
-from app.ui.search import SearchUi
+from app.ui.quiz import QuizUi
 from app.ui.shell import Shell
 
 _shell: Shell | None = None
@@ -81,11 +79,11 @@ async def start() -> Shell:
         """Sync wrote other devices' values to this device: reload what they change."""
         if "progress" in collections:
             await progress.load()
+        if collections & {"cards", "quiz_results"}:
+            await study.load()
         if "conversations" in collections:
             history.clear()
             await conversations.load()
-        if "notes" in collections:
-            await notes.load()
         if _shell is not None and _shell.library is not None:
             _shell.render()
 
@@ -99,8 +97,10 @@ async def start() -> Shell:
     await conversations.load()
     progress = ProgressBook(store, utc_offset_minutes=utc_offset_minutes)
     await progress.load()
-    notes = NoteBook(store)
-    await notes.load()
+    # Quiz answers as FSRS cards; ?clock=+1d shows tomorrow's reviews (app.core.learner.clock).
+    study = StudyRecord(store, now_ms=study_clock(page.location_search()),
+                        utc_offset_minutes=utc_offset_minutes)
+    await study.load()
 
     async def library() -> Library:
         loaded = await load_library(api)
@@ -108,9 +108,9 @@ async def start() -> Shell:
         moved, why = await move_renamed(store, loaded)
         if moved:
             await progress.load()
+            await study.load()
             history.clear()
             await conversations.load()
-            await notes.load()
         if why:
             progress.notice = why
         return loaded
@@ -119,22 +119,26 @@ async def start() -> Shell:
         return Tutor(inference, api, library, settings, on_change=on_change,
                      history=history, on_finished=conversations.save)
 
+    def loaded(role: str) -> bool:
+        """Whether the tutor has this model loaded: a quiz uses it then, never loads it."""
+        found = _shell.tutor if _shell is not None else None
+        state = None if found is None else found.embedder if role == "embedder" else found.generator
+        return state is not None and state.phase == "ready"
+
+    def quizzes(library: Library) -> QuizMaker:
+        return QuizMaker(library, inference, generator=settings.generator,
+                         force_webgpu=settings.force_webgpu, generator_ready=lambda: loaded("generator"),
+                         embedder_ready=lambda: loaded("embedder"))
+
     lang = pick_language(preferences.get("lang"), page.languages())
     account = AccountUi(
         Account(transport), syncer, preferences, window, page,
         lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
         rerender=lambda: shell.render(), erase_device=lambda: erase(device_store))
-    # Notes, search and the learner's data file (app.ui.parts).
-    parts: list[Part] = [
-        NotesUi(notes, page, library=lambda: shell.library, lang=lambda: shell.lang,
-                rerender=lambda: shell.render(), utc_offset_minutes=utc_offset_minutes),
-        SearchUi(page, library=lambda: shell.library, tutor=lambda: shell.tutor,
-                 route=lambda: parse(page.location_hash()), rerender=lambda: shell.render()),
-        DataUi(Backup(store), page, preferences, lang=lambda: shell.lang,
-               route=lambda: parse(page.location_hash()), rerender=lambda: shell.render()),
-    ]
+    quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
+                  rerender=lambda: shell.render())
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
-                   progress, account=account, parts=parts)
+                   progress, account=account, parts=[quiz], study=study)
     _shell.mount()
     shell = _shell
     # Who is signed in, and sync, beside the library's load, not before it.

@@ -1,0 +1,93 @@
+"""Quizzes and review in the real page: a learner takes a topic's quiz (no model loaded),
+answers one question right and one wrong and sees the feedback with its source; after a
+reload the answers and the mastery are still shown; a day later (``?clock=+1d``) the
+wrong one is due in #/review, and answering it leaves nothing due until the right one's
+date. The expected questions and keys come from the app's own QuizMaker under CPython on
+dist/content/library.json, never from the page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.core.learner.quiz import Question
+from app.core.library.catalog import Library
+from app.services.quizzes import QuizMaker
+from tests.app.ui.test_shell import ROOT, SCREENSHOTS, boot
+
+pytestmark = pytest.mark.browser
+
+TOPIC = "git.bisect"
+
+
+def questions() -> dict[str, Question]:
+    library = Library.from_dict(json.loads((ROOT / "dist/content/library.json").read_text(encoding="utf-8")))
+    return {q.id: q for q in QuizMaker(library).build(TOPIC, "en").questions}
+
+
+def answer(page: Page, made: dict[str, Question], right: bool) -> Question:
+    """Answer the stage's current (choice) question, right or wrong, and check it."""
+    form = page.locator("#quiz-stage form.quiz-question")
+    question = made[str(form.get_attribute("data-question"))]
+    assert question.is_choice
+    expect(form.locator("legend")).to_have_text(question.stem.replace("`", ""))
+    choice = question.key if right else (question.key + 1) % len(question.options)
+    form.locator(f"input[name=choice][value='{choice}']").check()
+    form.get_by_role("button", name="Check").click()
+    return question
+
+
+def test_quiz_answers_survive_a_reload_and_the_wrong_one_is_reviewed_tomorrow(page: Page) -> None:
+    made = questions()
+    boot(page, f"/#/topic/{TOPIC}")
+    block = page.locator("section.quiz")
+    expect(block.locator(".mastery")).to_have_attribute("data-level", "untested")
+    expect(page.locator("header .review-link")).to_have_text("Review")
+    block.get_by_role("button", name="Quiz yourself").click()
+    stage = page.locator("#quiz-stage")
+    expect(stage).to_be_focused()
+    expect(stage.locator(".count")).to_contain_text("Question 1 of")
+
+    first = answer(page, made, right=True)
+    feedback = stage.locator(".feedback")
+    expect(feedback).to_have_attribute("data-verdict", "right")
+    expect(feedback.locator(".verdict")).to_have_text("Right.")
+    expect(feedback.locator(".source blockquote")).to_have_text(first.source.replace("`", ""))
+    stage.get_by_role("button", name="Next question").click()
+
+    second = answer(page, made, right=False)
+    expect(feedback).to_have_attribute("data-verdict", "wrong")
+    expect(feedback.locator(".verdict")).to_have_text("Not quite.")
+    expect(feedback.locator(".answer")).to_have_text(f"The answer: {second.answer.replace('`', '')}")
+    expect(feedback.locator(".source blockquote")).to_have_text(second.source.replace("`", ""))
+    page.screenshot(path=str(SCREENSHOTS / "quiz.png"))
+
+    page.reload()
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=90_000)
+    expect(block.locator(".quiz-last")).to_have_text("Your last 2 answers here: 1 right.")
+    expect(block.locator(".mastery")).not_to_have_attribute("data-level", "untested")
+    expect(page.locator(".marks .mastery")).to_contain_text("Mastery:")  # beside the self-marked state
+    expect(page.locator("header .review-link")).to_have_text("Review")  # nothing due today
+
+    boot(page, "/?clock=+1d#/")
+    link = page.locator("header .review-link")
+    expect(link).to_have_text("Review (1)")
+    link.click()
+    review = page.locator("section.review")
+    expect(review.locator(".due")).to_have_text("Due today: 1")
+    expect(review.locator(".review-from")).to_contain_text("From “")
+    expect(review.locator("form.quiz-question")).to_have_attribute("data-question", second.id)
+    page.screenshot(path=str(SCREENSHOTS / "review.png"))
+    answer(page, made, right=True)
+    expect(review.locator(".feedback")).to_have_attribute("data-verdict", "right")
+    review.get_by_role("button", name="See the result").click()
+    expect(review.locator(".quiz-result .score")).to_contain_text("1 of 1 right")
+    expect(review.locator(".next-due")).to_contain_text("Next review:")
+    expect(link).to_have_text("Review")
+
+    page.reload()
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=90_000)
+    expect(review.locator(".nothing-due")).to_have_text("Nothing to review today.")
+    assert first.id != second.id
