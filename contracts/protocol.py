@@ -90,9 +90,10 @@ _PLACEMENT = {"device": "device", "dtype": "string", "reason": "reason", "detail
 RECORDS: dict[str, dict[str, str]] = {
     # One model of the manifest as this device would run it: ``size`` the bytes of the
     # files a load on ``device``/``dtype`` needs, ``stored`` the bytes of the model kept in
-    # the model store (every dtype), ``complete`` every chunk of those files is stored.
-    "model_state": {"id": "string", "role": "role", "device": "device", "dtype": "string",
-                    "size": "integer", "stored": "integer", "complete": "boolean"},
+    # the model store (every dtype), ``complete`` every chunk of those files is stored;
+    # ``tier`` is the manifest's ("real", or "tiny": random weights for tests).
+    "model_state": {"id": "string", "role": "role", "tier": "string", "device": "device",
+                    "dtype": "string", "size": "integer", "stored": "integer", "complete": "boolean"},
 }
 
 

@@ -26,7 +26,7 @@ export async function listModels(forceWebGpu) {
     const { device, dtype, files } = await choiceFor(entry, forceWebGpu);
     const { missingChunks } = await storedBytes(entry.id, files);
     models.push({
-      id: entry.id, role: entry.role, device, dtype, size: sizeOf(files),
+      id: entry.id, role: entry.role, tier: entry.tier ?? 'real', device, dtype, size: sizeOf(files),
       stored: stored.get(entry.id) ?? 0, complete: missingChunks === 0,
     });
   }

@@ -85,7 +85,7 @@ def test_the_built_protocol_file_is_this_definition() -> None:
     assert json.loads(built.read_text(encoding="utf-8")) == protocol.as_json()
 
 
-MODEL_STATE: dict[str, Any] = {"id": "m", "role": "generator", "device": "wasm", "dtype": "q8",
+MODEL_STATE: dict[str, Any] = {"id": "m", "role": "generator", "tier": "real", "device": "wasm", "dtype": "q8",
                                "size": 10, "stored": 0, "complete": False}
 
 

@@ -25,8 +25,9 @@ def test_download_verify_and_delete_one_model(worker: WorkerDriver, manifest: di
     assert [row["id"] for row in result["models"]] == [m["id"] for m in manifest["models"]]
     assert result["quota"] > result["usage"] >= 0
     size = sum(f["size"] for f in files_of(manifest_entry(manifest, "tiny-qwen2"), "q8"))
-    assert listed(worker, "tiny-qwen2") == {"id": "tiny-qwen2", "role": "generator", "device": "wasm",
-                                            "dtype": "q8", "size": size, "stored": 0, "complete": False}
+    assert listed(worker, "tiny-qwen2") == {"id": "tiny-qwen2", "role": "generator", "tier": "tiny",
+                                            "device": "wasm", "dtype": "q8", "size": size, "stored": 0,
+                                            "complete": False}
 
     replies = worker.call("download", {"model": "tiny-qwen2", **WASM})
     progress = [r for r in replies if r["type"] == "progress"]
