@@ -28,8 +28,10 @@ from app.core.settings import from_query
 from app.core.tutor.conversation import History
 from app.ports import Store
 from app.services.account import Account
+from app.services.backup import Backup
 from app.services.conversations import Conversations
 from app.services.library import load_library
+from app.services.notes import NoteBook
 from app.services.progress import ProgressBook
 from app.services.quizzes import QuizMaker
 from app.services.renames import move_renamed
@@ -37,8 +39,12 @@ from app.services.study import StudyRecord
 from app.services.syncing import SyncedStore, Syncer
 from app.services.tutor import Tutor
 from app.ui.account import PRIVATE_KEY, AccountUi
+from app.ui.data import DataUi
+from app.ui.notes import NotesUi
+from app.ui.parts import Part
 from app.ui.pwa_view import PwaBar
 from app.ui.quiz import QuizUi
+from app.ui.search import SearchUi
 from app.ui.shell import Shell
 
 _shell: Shell | None = None
@@ -84,6 +90,8 @@ async def start() -> Shell:
         if "conversations" in collections:
             history.clear()
             await conversations.load()
+        if "notes" in collections:
+            await notes.load()
         if _shell is not None and _shell.library is not None:
             _shell.render()
 
@@ -101,6 +109,8 @@ async def start() -> Shell:
     study = StudyRecord(store, now_ms=study_clock(page.location_search()),
                         utc_offset_minutes=utc_offset_minutes)
     await study.load()
+    notes = NoteBook(store)
+    await notes.load()
 
     async def library() -> Library:
         loaded = await load_library(api)
@@ -111,6 +121,7 @@ async def start() -> Shell:
             await study.load()
             history.clear()
             await conversations.load()
+            await notes.load()
         if why:
             progress.notice = why
         return loaded
@@ -135,10 +146,19 @@ async def start() -> Shell:
         Account(transport), syncer, preferences, window, page,
         lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
         rerender=lambda: shell.render(), erase_device=lambda: erase(device_store))
+    # Notes, search and the learner's data file (app.ui.parts).
+    parts: list[Part] = [
+        NotesUi(notes, page, library=lambda: shell.library, lang=lambda: shell.lang,
+                rerender=lambda: shell.render(), utc_offset_minutes=utc_offset_minutes),
+        SearchUi(page, library=lambda: shell.library, tutor=lambda: shell.tutor,
+                 route=lambda: parse(page.location_hash()), rerender=lambda: shell.render()),
+        DataUi(Backup(store), page, preferences, lang=lambda: shell.lang,
+               route=lambda: parse(page.location_hash()), rerender=lambda: shell.render()),
+    ]
     quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render())
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
-                   progress, account=account, parts=[quiz], study=study)
+                   progress, account=account, parts=[*parts, quiz], study=study)
     _shell.mount()
     shell = _shell
     # Who is signed in, and sync, beside the library's load, not before it.
