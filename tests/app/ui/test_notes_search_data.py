@@ -19,6 +19,7 @@ from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, ROOT, boot
 pytestmark = pytest.mark.browser
 
 TOPIC = "python.loops"
+MODEL_TIMEOUT_MS = 5 * 60_000  # the embedder is fetched and compiled on first use
 NOTE = "**for** walks an iterable; `while` waits for a condition."
 
 
@@ -161,3 +162,23 @@ def test_the_data_file_restores_a_note_and_a_mark_in_a_fresh_browser_and_a_broke
                ).to_have_attribute("aria-pressed", "false")
     finally:
         fresh.close()
+
+
+def test_search_adds_results_by_meaning_once_the_tutor_has_loaded_its_embedder(
+    page: Page, library: dict[str, Any]
+) -> None:
+    embedder = library["retrieval"]["model"]
+    boot(page, "/?tutor=tiny-llama#/topic/python.loops")  # a tiny generator: the embedder is real
+    page.locator("#tutor-form textarea").fill("What does a for loop do?")
+    page.locator("#tutor-form .ask").click()
+    expect(page.locator(f"#tutor-status [data-model='{embedder}']")).to_have_attribute(
+        "data-phase", "ready", timeout=MODEL_TIMEOUT_MS)
+    page.locator("#search-q").fill("iteraton colection")  # misspelt: no word matches
+    page.locator("#search-q").press("Enter")
+    expect(page.locator("section.search")).to_have_attribute("data-by-meaning", "true",
+                                                             timeout=MODEL_TIMEOUT_MS)
+    expect(page.locator(".search-how")).to_contain_text("Words and meaning")
+    found = page.locator(".results .result")
+    expect(found.first.locator(".meta")).to_contain_text("close in meaning")
+    topics = [str(found.nth(i).get_attribute("data-topic")) for i in range(found.count())]
+    assert {"python.loops", "python.iterators-and-generators", "python.comprehensions"} & set(topics)
