@@ -64,4 +64,9 @@ class Retriever:
     async def search(self, vector: list[float], lang: str, roadmap: str | None) -> list[Hit]:
         """The passages an answer in ``lang`` is built from, within ``roadmap`` when given."""
         found = await self.inference.search(vector, SEARCH_K, rows_in_scope(self.passages, roadmap))
-        return rank(found, self.passages, lang, k=ANSWER_PASSAGES, per_topic=PER_TOPIC)
+        return ranked(found, self.passages, lang)
+
+
+def ranked(found: list[tuple[int, float]], passages: list[Passage], lang: str) -> list[Hit]:
+    """The worker's ``found`` rows ranked as the tutor uses them (also run by the bench)."""
+    return rank(found, passages, lang, k=ANSWER_PASSAGES, per_topic=PER_TOPIC)

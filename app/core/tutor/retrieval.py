@@ -60,36 +60,40 @@ def rank(
     k: int = 3,
     per_topic: int = 1,
     min_score: float = 0.0,
-    language_margin: float = 0.03,
+    language_margin: float = 0.05,
     relative_floor: float = 0.03,
 ) -> list[Hit]:
-    """Best ``k`` hits, at most ``per_topic`` per topic, preferring the learner's language.
+    """Best ``k`` topics, at most ``per_topic`` passages each, in the learner's language
+    where it has one.
 
-    Hits scoring more than ``relative_floor`` below the best one are dropped: e5's
-    cosines sit in a narrow band, so a passage far behind the best is off topic even
-    when its absolute score looks high.
+    A topic scores its best passage in any language, and topics are ordered and kept by
+    that score: e5 scores a passage's translation a few hundredths apart from it, so
+    ordering by the passage finally shown would let the language, not the content,
+    decide. Topics more than ``relative_floor`` behind the best topic are dropped (e5's
+    cosines sit in a narrow band: far behind is off topic even when the score looks
+    high), and so is everything below ``min_score``.
 
-    A passage in ``lang`` beats a better-scoring passage of the same topic in another
-    language when it is within ``language_margin`` of it: a Russian learner reading the
-    Russian topic gets the Russian passage cited. Hits below ``min_score`` are dropped.
+    Within a topic, a passage in ``lang`` within ``language_margin`` of the topic's best
+    comes first and carries the topic's score: a Russian learner gets the Russian passage
+    cited, ranked as the topic deserves. Further passages of a topic must clear the
+    floors on their own score.
     """
-    ordered = sorted(
-        (Hit(passages[row], score) for row, score in hits if 0 <= row < len(passages)),
-        key=lambda hit: -hit.score,
-    )
-    if ordered:
-        min_score = max(min_score, ordered[0].score - relative_floor)
     by_topic: dict[str, list[Hit]] = {}
-    for hit in ordered:
-        if hit.score >= min_score:
-            by_topic.setdefault(hit.passage.topic, []).append(hit)
+    for row, score in sorted(hits, key=lambda pair: -pair[1]):
+        if 0 <= row < len(passages):
+            by_topic.setdefault(passages[row].topic, []).append(Hit(passages[row], score))
+    if not by_topic:
+        return []
+    best = max(topic_hits[0].score for topic_hits in by_topic.values())
+    floor = max(min_score, best - relative_floor)
     chosen: list[Hit] = []
-    for topic_hits in by_topic.values():
-        best = topic_hits[0].score
-        preferred = [
-            h for h in topic_hits if h.passage.lang == lang and h.score >= best - language_margin
-        ]
-        rest = [h for h in topic_hits if h not in preferred]
-        chosen.extend((preferred + rest)[:per_topic])
-    chosen.sort(key=lambda hit: -hit.score)
+    for topic_hits in sorted(by_topic.values(), key=lambda topic_hits: -topic_hits[0].score):
+        top = topic_hits[0].score
+        if top < floor:
+            break
+        preferred = [h for h in topic_hits if h.passage.lang == lang and h.score >= top - language_margin]
+        ordered = preferred + [h for h in topic_hits if h not in preferred]
+        chosen.append(Hit(ordered[0].passage, top))
+        chosen.extend(h for h in ordered[1:per_topic] if h.score >= floor)
+    chosen.sort(key=lambda hit: -hit.score)  # stable: a topic's own passages stay in order
     return chosen[:k]

@@ -33,3 +33,18 @@ def test_rows_outside_the_library_and_weak_hits_are_dropped() -> None:
 def test_scope_restricts_to_the_roadmap_in_all_languages() -> None:
     assert rows_in_scope(PASSAGES, "py") == [0, 1, 2, 4]
     assert rows_in_scope(PASSAGES, None) == []  # empty means everything
+
+
+def test_topics_are_ordered_by_their_best_passage_in_any_language() -> None:
+    # e5 scores the Russian translation a little lower: the topic keeps its English score.
+    passages = [p(0, "a"), p(1, "a", "ru"), p(2, "b")]
+    hits = rank([(0, 0.90), (1, 0.86), (2, 0.88)], passages, "ru", k=3, per_topic=1)
+    assert [(h.passage.row, h.score) for h in hits] == [(1, 0.90), (2, 0.88)]
+
+
+def test_the_floor_applies_to_topics_so_a_translation_does_not_drop_the_answer() -> None:
+    # A Russian question scores every Russian passage higher: topic c (ru 0.91) must not
+    # push topic b's English gold (0.89) out, nor topic a's own English passage.
+    passages = [p(0, "a"), p(1, "a", "ru"), p(2, "b"), p(3, "c", "ru")]
+    hits = rank([(3, 0.91), (1, 0.90), (2, 0.89), (0, 0.87)], passages, "ru", k=3)
+    assert [h.passage.topic for h in hits] == ["c", "a", "b"]
