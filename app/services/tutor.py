@@ -22,9 +22,10 @@ from app.core.errors import TropaError
 from app.core.library.catalog import Library
 from app.core.settings import Settings
 from app.core.tutor.answer import Answer, cite, printable
-from app.core.tutor.conversation import Exchange, History, Scope, follow_up_query, wants_hint_first
+from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import Turn, build_messages, build_plan_messages, trail_titles
+from app.core.tutor.vectors import blend, dot
 from app.ports import Api, Inference
 from app.services import pipelines
 from app.services.intents import learn_intents
@@ -62,6 +63,8 @@ class Tutor:
         self.busy = False
         self._ready: asyncio.Task[None] | None = None
         self._generator_task: asyncio.Task[None] | None = None
+        # Scope key → (question, the vector it was retrieved with), for the next follow-up.
+        self._queries: dict[str, tuple[str, list[float]]] = {}
 
     # -- start-up ---------------------------------------------------------------------
     def start(self) -> asyncio.Task[None]:
@@ -125,8 +128,9 @@ class Tutor:
 
     async def _answer(self, exchange: Exchange, scope: Scope, previous: list[Turn]) -> None:
         await self.start()
-        query = follow_up_query(exchange.question, previous)
-        vector = (await self.retriever.embed_queries([query]))[0]
+        vector = (await self.retriever.embed_queries([exchange.question]))[0]
+        query = await self._query_vector(exchange.question, vector, scope, previous)
+        self._queries[scope.key] = (exchange.question, query)
         if self.classifier is not None:
             exchange.intent = self.classifier.classify(vector).intent
         exchange.hint_first = wants_hint_first(exchange.intent, previous)
@@ -134,7 +138,7 @@ class Tutor:
             titles = trail_titles(self.library, scope.roadmap, exchange.lang)
             messages = build_plan_messages(exchange.question, titles, exchange.lang)
         else:
-            exchange.hits = await self.retriever.search(vector, exchange.lang, scope.roadmap)
+            exchange.hits = await self.retriever.search(query, exchange.lang, scope.roadmap)
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
                                       intent=exchange.intent, history=previous)
         exchange.status = "waiting"
@@ -146,6 +150,20 @@ class Tutor:
             exchange.answer = cite("", exchange.hits)
             return
         await self._generate(exchange, messages)
+
+    async def _query_vector(self, question: str, vector: list[float], scope: Scope,
+                            previous: list[Turn]) -> list[float]:
+        """What to retrieve with: ``vector`` (the question's own), blended with the previous
+        question's query when this one follows it up (``follows_up``)."""
+        if not previous:
+            return vector
+        asked = self._queries.get(scope.key)
+        if asked is None or asked[0] != previous[-1].question:  # restored, or it failed
+            before = previous[-1].question
+            asked = (before, (await self.retriever.embed_queries([before]))[0])
+        if follows_up(question, dot(vector, asked[1])):
+            return blend(vector, asked[1])
+        return vector
 
     async def _generate(self, exchange: Exchange, messages: list[dict[str, str]]) -> None:
         exchange.status = "generating"

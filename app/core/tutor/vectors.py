@@ -25,3 +25,12 @@ def centroid(vectors: Sequence[Sequence[float]]) -> list[float]:
         raise ValueError("centroid of no vectors")
     dim = len(vectors[0])
     return normalize([math.fsum(v[i] for v in vectors) / len(vectors) for i in range(dim)])
+
+
+def blend(a: Sequence[float], b: Sequence[float]) -> list[float]:
+    """The normalised sum of two unit vectors: a query about both at once (``a`` itself
+    when they cancel out)."""
+    if len(a) != len(b):
+        raise ValueError(f"vectors differ in length: {len(a)} and {len(b)}")
+    total = [x + y for x, y in zip(a, b, strict=True)]
+    return normalize(total) if any(total) else list(a)

@@ -183,6 +183,25 @@ def test_history_is_kept_per_scope_and_fed_back(lang: str) -> None:
     assert second[1]["content"] == "How do loops repeat a block?"
 
 
+def test_an_unrelated_question_does_not_drag_in_the_previous_topic() -> None:
+    tutor, _, _ = make_tutor()
+    scope = Scope()
+
+    async def run() -> list[list[str]]:
+        asked = []
+        for question in ("How do loops repeat a block?",
+                         "Which columns does SELECT pick from a table, and what does WHERE filter?",
+                         "And the rows it returns?"):
+            exchange = await tutor.ask(question, scope, "en")
+            asked.append([h.passage.topic for h in exchange.hits])
+        return asked
+
+    loops, select, follow_up = asyncio.run(run())
+    assert loops[0] == "py.b"
+    assert select == ["sql.a"]  # alone: joined with the loops question, py.b came along
+    assert follow_up[0] == "sql.a"
+
+
 class BuggyInference(FakeInference):
     """A worker client with a bug: it breaks with a plain Python error mid-answer."""
 

@@ -6,7 +6,7 @@ from app.core.tutor.conversation import (
     Exchange,
     History,
     Scope,
-    follow_up_query,
+    follows_up,
     wants_hint_first,
 )
 from app.core.tutor.prompt import Turn
@@ -27,10 +27,14 @@ def test_conversations_are_kept_per_scope_and_only_answered_turns_carry_over() -
     assert previous == [Turn("What is a loop?", "It repeats.", "solve")]
 
 
-def test_follow_ups_retrieve_with_the_previous_question() -> None:
-    assert follow_up_query("and while?", [Turn("What is a for loop?", "…")]) == (
-        "and while? What is a for loop?")
-    assert follow_up_query("What is SQL?", []) == "What is SQL?"
+def test_only_real_follow_ups_lean_on_the_previous_question() -> None:
+    for short_or_pointing_back in ("And while loops?", "What about dictionaries?", "Покажи пример",
+                                   "А как выбросить своё?", "Can you show it with a dict?"):
+        assert follows_up(short_or_pointing_back, 0.70), short_or_pointing_back
+    unrelated = "How do I make git ignore my build folder?"
+    assert not follows_up(unrelated, 0.80)
+    assert not follows_up("Что это такое — SQL-инъекция и как от неё защититься?", 0.80)
+    assert follows_up(unrelated, 0.86)  # close to the previous question: same material
 
 
 def test_a_hint_comes_first_once_per_exercise() -> None:
