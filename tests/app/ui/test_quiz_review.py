@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from app.core.learner.quiz import Question
 from app.core.library.catalog import Library
@@ -91,3 +91,45 @@ def test_quiz_answers_survive_a_reload_and_the_wrong_one_is_reviewed_tomorrow(pa
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=90_000)
     expect(review.locator(".nothing-due")).to_have_text("Nothing to review today.")
     assert first.id != second.id
+
+
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+def serious_violations(page: Page, where: str) -> list[str]:
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found += [f"{where} {scheme}: {v['id']} ({v['impact']}) {v['nodes'][0]['target']}"
+                  for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return found
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install)")
+def test_the_quiz_feedback_and_review_have_no_serious_accessibility_violations(
+        browser: Browser, base_url: str) -> None:
+    # The page's CSP forbids inline scripts, as it should; axe is injected past it.
+    context = browser.new_context(base_url=base_url, bypass_csp=True, service_workers="block")
+    page = context.new_page()
+    made = questions()
+    found: list[str] = []
+    for lang in ("en", "ru"):
+        boot(page, f"/#/topic/{TOPIC}")
+        page.locator(f"header button.lang[data-lang='{lang}']").click()
+        page.locator("section.quiz button.quiz-start").click()
+        expect(page.locator("#quiz-stage form")).to_be_visible()
+        found += serious_violations(page, f"{lang} question")
+        form = page.locator("#quiz-stage form.quiz-question")
+        question = made[str(form.get_attribute("data-question"))]
+        form.locator(f"input[name=choice][value='{(question.key + 1) % len(question.options)}']").check()
+        form.locator("button.check").click()
+        expect(page.locator("#quiz-stage .feedback")).to_be_visible()
+        found += serious_violations(page, f"{lang} feedback")
+        boot(page, "/?clock=+1d#/review")
+        expect(page.locator("section.review #quiz-stage form")).to_be_visible()
+        found += serious_violations(page, f"{lang} review")
+    context.close()
+    assert found == []
