@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.core.i18n import t
+from app.core.learner.mastery import Mastery
 from app.core.learner.progress import FINISHED, Progress
 from app.core.library.catalog import Library, Roadmap
 from app.core.library.graph import KEYS, NARROW, WIDE, Edge, Layout, Node, Size, layout, step
@@ -79,8 +80,11 @@ def _toward(corner: tuple[float, float], other: tuple[float, float], radius: flo
     return corner[0] + dx * share, corner[1] + dy * share
 
 
-def _node(node: Node, title: str, state: str, size: Size, lang: str) -> Markup:
+def _node(node: Node, title: str, state: str, size: Size, lang: str,
+          mastery: Mastery | None = None) -> Markup:
     words = state_words(state, lang)
+    if mastery is not None:  # in the label and tooltip; the box has no room for it
+        words = f"{words}, {t(lang, 'mastery').lower()}: {t(lang, f'mastery_{mastery.level}')}"
     text_x = node.x + size.padding
     first = node.y + size.padding + size.font_size
     lines = [h("tspan", {"x": _n(text_x), "y": _n(first + i * size.line_height)}, line)
@@ -89,19 +93,20 @@ def _node(node: Node, title: str, state: str, size: Size, lang: str) -> Markup:
         "a",
         {"class": f"node state-{state}", "href": href(Route("topic", node.id)), "data-topic": node.id,
          "data-state": state, "data-status": state if state in MARKS else None,
-         "data-row": node.row, "data-x": _n(node.centre_x), "aria-label": f"{title}, {words}"},
-        h("title", None, title),
+         "data-row": node.row, "data-x": _n(node.centre_x), "aria-label": f"{title}, {words}",
+         "data-mastery": mastery.level if mastery else None},
+        h("title", None, f"{title} ({words})" if mastery else title),
         h("rect", {"class": "box", "x": _n(node.x), "y": _n(node.y), "width": _n(node.width),
                    "height": _n(node.height), "rx": "8"}),
         h("text", {"class": "label", "font-size": _n(size.font_size)}, lines),
         h("text", {"class": "state-text", "x": _n(text_x),
                    "y": _n(node.bottom - size.padding + 1), "font-size": _n(size.font_size - 2)},
-          f"{STATE_ICONS[state]} {words}"),
+          f"{STATE_ICONS[state]} {state_words(state, lang)}"),
     )
 
 
 def drawing(drawn: Layout, titles: Mapping[str, str], found: Mapping[str, str], size: Size,
-            name: str, lang: str) -> Markup:
+            name: str, lang: str, masteries: Mapping[str, Mastery] | None = None) -> Markup:
     """One SVG of the trail: band backgrounds, edges, then each band's title and boxes."""
     marker = f"arrow-{name}"
     backgrounds = [
@@ -117,8 +122,8 @@ def drawing(drawn: Layout, titles: Mapping[str, str], found: Mapping[str, str], 
     ]
     groups = []
     for band in drawn.bands:
-        nodes = [_node(n, titles[n.id], found[n.id], size, lang) for n in drawn.nodes
-                 if n.band == band.index]
+        nodes = [_node(n, titles[n.id], found[n.id], size, lang, (masteries or {}).get(n.id))
+                 for n in drawn.nodes if n.band == band.index]
         label = f"{band.index + 1} · {band.title}"
         groups.append(h("g", {"class": "band-group", "role": "group", "aria-label": label},
                         h("text", {"class": "band-title", "x": "12", "y": _n(band.y + 20),
@@ -137,14 +142,17 @@ def drawing(drawn: Layout, titles: Mapping[str, str], found: Mapping[str, str], 
     )
 
 
-def graph(library: Library, roadmap: Roadmap, progress: Progress | None, lang: str) -> Markup:
-    """The trail's map: a phone drawing and a wide one, labelled, with a short help line."""
+def graph(library: Library, roadmap: Roadmap, progress: Progress | None, lang: str,
+          masteries: Mapping[str, Mastery] | None = None) -> Markup:
+    """The trail's map: a phone drawing and a wide one, labelled, with a short help line;
+    each quizzed topic's mastery (``masteries``) is in its box's label and tooltip."""
     sections = [(s.title, s.topics) for s in roadmap.sections]
     topics = {tid: library.topic(tid, roadmap.lang) for tid in roadmap.topic_ids}
     requires = {tid: topic.requires for tid, topic in topics.items()}
     titles = {tid: topic.title for tid, topic in topics.items()}
     found = states(library, roadmap, progress)
-    drawings = [drawing(layout(sections, requires, titles, size), titles, found, size, name, lang)
+    drawings = [drawing(layout(sections, requires, titles, size), titles, found, size, name, lang,
+                        masteries)
                 for name, size in (("narrow", NARROW), ("wide", WIDE))]
     return h(
         "section",

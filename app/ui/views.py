@@ -109,7 +109,8 @@ def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learnin
     """The trail as a map (``trail_view`` "graph", app.ui.graph_view) or as a list."""
     roadmap = library.roadmap(roadmap_id, lang)
     if trail_view == "graph":
-        body: Markup = graph_view.graph(library, roadmap, learning.progress if learning else None, lang)
+        body: Markup = graph_view.graph(library, roadmap, learning.progress if learning else None, lang,
+                                        learning.mastery if learning else None)
     else:
         body = trail_list(library, roadmap, lang, learning)
     return h(

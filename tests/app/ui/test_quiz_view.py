@@ -1,14 +1,18 @@
 """The quiz views as HTML: code spans shown as code and everything escaped, an open
-question's text box, the feedback's missed key terms and source, the mastery badge."""
+question's text box, the feedback's missed key terms and source, the mastery badge and
+its place on the trail (list and map), the header's review count."""
 
 from __future__ import annotations
 
 from app.core.learner.grading import Grade
 from app.core.learner.mastery import UNTESTED, Mastery
+from app.core.learner.progress import Progress
 from app.core.learner.quiz import Question
+from app.core.library.catalog import Library
 from app.services.quizzes import Feedback, QuizSession
-from app.ui import quiz_view
-from app.ui.progress_view import mastery_badge
+from app.ui import quiz_view, views
+from app.ui.progress_view import Learning, mastery_badge
+from tests.app.quiz_library import quiz_data
 
 OPEN = Question("q1", "git.log", "en", "open", "In your own words: what is a tag?", (), -1,
                 "A tag is a name that marks one commit.", "A tag <b> marks `git tag v1`.",
@@ -34,3 +38,14 @@ def test_mastery_badge_words() -> None:
     assert "not tested yet" in mastery_badge(UNTESTED, "en")
     assert "Mastery: solid · 85%" in mastery_badge(Mastery("strong", 0.85, 4), "en")
     assert "Усвоение: шатко · 20%" in mastery_badge(Mastery("weak", 0.2, 1), "ru")
+
+
+def test_the_trail_shows_each_quizzed_topics_mastery_beside_its_state() -> None:
+    library = Library.from_dict(quiz_data())
+    learning = Learning(Progress(), mastery={"git.log": Mastery("weak", 0.3, 2)}, due=2)
+    listed = str(views.roadmap_page(library, "git", "en", learning, "list"))
+    assert listed.count('class="mastery mastery-weak"') == 1 and "Mastery: shaky · 30%" in listed
+    drawn = str(views.roadmap_page(library, "git", "en", learning, "graph"))
+    assert drawn.count('data-mastery="weak"') == 2  # the phone and the wide drawing
+    assert "mastery: shaky" in drawn
+    assert 'data-due="2"' in views.header("en", due=2) and "Review (2)" in views.header("en", due=2)
