@@ -77,8 +77,10 @@ $(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json
 	$(call say,content: validate + render + embed the course library)
 	$(PY) -m builder.content --out $(CONTENT_OUT)
 	$(PY) -m builder.compress $(CONTENT_OUT)
+	# The site prerenders its pages from the library (builder/prerender.py): write them again.
+	$(PY) -m builder.site --out $(DIST)
 
-SITE_SOURCES := pyscript.toml $(shell find app contracts -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard worker/*.js) $(wildcard sw/*.js) $(wildcard builder/*.py)
+SITE_SOURCES := pyscript.toml $(shell find app contracts -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.svg') $(wildcard worker/*.js) $(wildcard sw/*.js) $(wildcard app/static/*.js) $(wildcard builder/*.py)
 site: $(DIST)/index.html
 $(DIST)/index.html: $(SITE_SOURCES) $(STAMPS)/python $(STAMPS)/npm
 	$(call say,site: vendor the runtimes + bundle the app + write the page)

@@ -11,12 +11,13 @@ import argparse
 import html
 import io
 import json
+import re
 import sys
 import time
 import zipfile
 from pathlib import Path
 
-from builder import hashing, pwa, wheels
+from builder import hashing, prerender, pwa, wheels
 from builder.compress import DEFAULT_CACHE, compress_tree
 from builder.errors import BuildError
 from builder.vendor import vendor_all
@@ -27,7 +28,10 @@ APP = ROOT / "app"
 CONTRACTS = ROOT / "contracts"
 WORKER = ROOT / "worker"
 PLACEHOLDERS = ("pyodide", "pyscript", "app_bundle", "contracts_bundle", "css", "icon", "config",
-                "manifest", "apple_icon", "theme_color", "description", "sw_register")
+                "manifest", "apple_icon", "theme_color", "description", "sw_register",
+                "prerender_script")
+# Filled after the others, in one pass: prerendered text may hold "{css}" and the like.
+PRERENDERED = ("first_page", "prerender_config")
 # A fixed timestamp keeps the archive, and so its hash, identical across rebuilds.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -59,6 +63,27 @@ def fill(template: str, values: dict[str, str], source: str) -> str:
         if "{" + key + "}" in result:
             raise BuildError(f"{source}: placeholder {{{key}}} has no value")
     return result
+
+
+def insert_prerendered(page: str, out: Path, source: str) -> tuple[str, list[str]]:
+    """Put the prerendered English library and the script's settings into ``page`` and
+    write every prerendered page (builder.prerender) from ``out/content/library.json``;
+    return the page and the folders written. Without a compiled library the page gets the
+    splash only, and a note says so."""
+    library_path = out / "content" / "library.json"
+    if library_path.is_file():
+        written = prerender.write_pages(out, prerender.load(library_path))
+        first = next(item for item in written if item.name == "home" and item.lang == "en")
+        parts, folders = {"first_page": str(first.html), "prerender_config":
+                          prerender.script_config(first)}, [f"/{prerender.PAGES}"]
+    else:
+        print(f"[site] {library_path} not built yet: no prerendered pages", file=sys.stderr)
+        parts, folders = {"first_page": "", "prerender_config": prerender.script_config(None)}, []
+    for key in PRERENDERED:
+        if "{" + key + "}" not in page:
+            raise BuildError(f"{source}: placeholder {{{key}}} not found")
+    pattern = re.compile("|".join(re.escape("{" + key + "}") for key in PRERENDERED))
+    return pattern.sub(lambda match: parts[match.group(0)[1:-1]], page), folders
 
 
 def build_worker(out: Path, urls: dict[str, str], worker: Path = WORKER) -> None:
@@ -106,15 +131,18 @@ def build_site(out: Path, node_modules: Path, root: Path = ROOT,
         values[key] = write_hashed(out, stem, "." + suffix, (static / name).read_bytes())
     config = fill((root / "pyscript.toml").read_text(encoding="utf-8"), values, "pyscript.toml")
     values["config"] = write_hashed(out, "pyscript", ".toml", config.encode("utf-8"))
+    values["prerender_script"] = write_hashed(out, "prerender", ".js",
+                                              (static / "prerender.js").read_bytes())
     linked = pwa.write_manifest(out)
     values.update(linked, sw_register=pwa.write_register(out, root / "sw"),
                   theme_color=pwa.THEME_COLOUR, description=html.escape(pwa.DESCRIPTION))
     page_source = static / "index.html"
     page = fill(page_source.read_text(encoding="utf-8"), values, str(page_source))
+    page, prerendered = insert_prerendered(page, out, str(page_source))
     (out / "index.html").write_text(page, encoding="utf-8")
     files = [values[key] for key in ("app_bundle", "contracts_bundle", "css", "icon", "config",
-                                     "sw_register")] + list(linked.values())
-    folders = [urls[name] for name in pwa.SHELL_VENDOR] + ["/worker"]
+                                     "sw_register", "prerender_script")] + list(linked.values())
+    folders = [urls[name] for name in pwa.SHELL_VENDOR] + ["/worker", *prerendered]
     workbox = pwa.vendor_workbox(node_modules, out)
     sw = pwa.write_service_worker(out, pwa.shell_paths(out, files, folders), workbox, root / "sw")
     values["sw_version"] = sw["version"]

@@ -1,0 +1,135 @@
+/* Tropa before Python has started: the prerendered page of the address, at once.
+ *
+ * The build (builder/prerender.py) runs the app's own view functions under CPython and
+ * writes the library, every trail and every topic in every UI language to
+ * /pages/<lang>/<route>.json; index.html carries the English library inline. This script
+ * runs in <head>, before the body is drawn: it picks the page for location.hash in the
+ * language the app will pick (app.core.i18n.pick_language: the learner's stored choice,
+ * else the browser's languages), fetches it and puts it in #app, which stays hidden until
+ * then (or shows the splash, when the page takes longer than the document). Until the
+ * app's shell marks #app with data-state (app/ui/shell.py), it also follows links
+ * (hashchange), the language buttons and the skip link, and says which part of PyScript's
+ * start is under way; from then on the app owns the page and this script does nothing.
+ */
+(() => {
+  const config = JSON.parse(document.getElementById('prerender-config').textContent);
+  const STORED = 'tropa.lang';  // app/bridge/preferences.py: localStorage, prefix "tropa."
+  const ROUTE = /^(roadmap|topic)\/[a-z0-9][a-z0-9.-]{0,120}$/;  // app/core/library/routes.py
+  const root = document.documentElement;
+  let shown = config.first;  // "<lang>:<page>" that #app holds; null for the splash
+  let wanted = config.first;
+  let stage = 'runtime';
+  const parsed = new Promise((resolve) => {
+    if (document.readyState !== 'loading') resolve();
+    // "interactive": the body is parsed, PyScript's module has not run yet.
+    else document.addEventListener('readystatechange', resolve, { once: true });
+  });
+
+  const app = () => document.getElementById('app');
+  const taken = () => app() !== null && app().dataset.state !== undefined;
+
+  function language() {
+    let stored = null;
+    try {
+      stored = localStorage.getItem(STORED);
+    } catch {
+      // storage disabled: as the app, fall back to the browser's languages
+    }
+    if (config.languages.includes(stored)) return stored;
+    for (const tag of navigator.languages || [navigator.language || '']) {
+      const base = tag.split('-')[0].toLowerCase();
+      if (config.languages.includes(base)) return base;
+    }
+    return config.default;
+  }
+
+  function pageOf(hash) {
+    const path = hash.replace(/^#/, '').replace(/^\/+|\/+$/g, '');
+    if (!path) return 'home';
+    return ROUTE.test(path) ? path : null;
+  }
+
+  function showStage() {
+    const words = config.stages[root.lang] || config.stages[config.default];
+    for (const element of document.querySelectorAll('#app .boot-stage')) element.textContent = words[stage];
+  }
+
+  function put(html, key) {
+    app().innerHTML = html;
+    shown = key;
+    showStage();
+  }
+
+  function splash() {
+    put(document.getElementById('boot-splash').innerHTML, null);
+  }
+
+  async function show(scroll) {
+    if (taken()) return;
+    const lang = language();
+    const page = pageOf(location.hash);
+    const key = page && `${lang}:${page}`;
+    if (key === shown && key !== null) return;
+    wanted = key;
+    if (key === null) {  // a page the app draws itself (notes, search...): the splash
+      await parsed;
+      if (!taken() && wanted === key) splash();
+      return;
+    }
+    root.classList.add('prerender-pending');
+    parsed.then(() => {
+      // The document is there before the page: show the splash rather than nothing.
+      if (!taken() && wanted === key && shown !== key) splash();
+      if (wanted === key) root.classList.remove('prerender-pending');
+    });
+    let data = null;
+    try {
+      const response = await fetch(`${config.pages}${lang}/${page}.json`);
+      if (response.ok) data = await response.json();
+    } catch {
+      // offline and not cached: the app draws the page when it has started
+    }
+    await parsed;
+    if (taken() || wanted !== key) return;
+    root.classList.remove('prerender-pending');
+    if (data === null) return;  // the splash stays
+    put(data.html, key);
+    root.lang = data.lang;
+    document.title = data.title;
+    const description = document.querySelector('meta[name="description"]');
+    if (description) description.setAttribute('content', data.description);
+    if (scroll) window.scrollTo(0, 0);
+  }
+
+  window.addEventListener('hashchange', () => show(true));
+  window.addEventListener('py:progress', (event) => {
+    if (config.progress[event.detail]) {
+      stage = config.progress[event.detail];
+      if (!taken()) showStage();
+    }
+  });
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('#app [data-action]');
+    if (!button || taken()) return;
+    if (button.dataset.action === 'language' && config.languages.includes(button.dataset.lang)) {
+      try {
+        localStorage.setItem(STORED, button.dataset.lang);
+      } catch {
+        // storage disabled: the app starts in the browser's language
+      }
+      show(false);
+    } else if (button.dataset.action === 'skip') {
+      event.preventDefault();  // "#main" is not a route
+      const heading = document.querySelector('#app main h1');
+      if (heading) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus();
+      }
+    }
+  });
+  // The search box is the app's: before it runs, a submit would reload the page.
+  document.addEventListener('submit', (event) => {
+    if (!taken()) event.preventDefault();
+  });
+  show(false);
+})();
