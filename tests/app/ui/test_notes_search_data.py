@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
+from tests.app.ui.test_quiz_review import AXE, serious_violations
 from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, ROOT, boot
 
 pytestmark = pytest.mark.browser
@@ -182,3 +183,27 @@ def test_search_adds_results_by_meaning_once_the_tutor_has_loaded_its_embedder(
     expect(found.first.locator(".meta")).to_contain_text("close in meaning")
     topics = [str(found.nth(i).get_attribute("data-topic")) for i in range(found.count())]
     assert {"python.loops", "python.iterators-and-generators", "python.comprehensions"} & set(topics)
+
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install)")
+def test_the_notes_search_and_data_views_have_no_serious_accessibility_violations(
+    browser: Browser, base_url: str
+) -> None:
+    # The page's CSP forbids inline scripts, as it should; axe is injected past it.
+    context = browser.new_context(base_url=base_url, bypass_csp=True, service_workers="block")
+    try:
+        page = context.new_page()
+        boot(page, f"/#/topic/{TOPIC}")
+        write_note(page, NOTE)
+        found: list[str] = []
+        for lang in ("en", "ru"):
+            page.locator(f"header button.lang[data-lang='{lang}']").click()
+            for view, shown in ((f"#/topic/{TOPIC}", ".note .note-body"), ("#/notes", ".note-list"),
+                                ("#/search?q=loop", ".results"), ("#/data", ".data-counts")):
+                page.evaluate("hash => { location.hash = hash }", view)
+                expect(page.locator(shown)).to_be_visible()
+                found += serious_violations(page, f"{lang} {view}")
+        assert found == []
+    finally:
+        context.close()
