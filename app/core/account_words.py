@@ -17,6 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_server": "Accounts need Tropa's server, and this copy of Tropa runs without one. "
                      "Everything you do stays on this device.",
         "server_check": "Check again",
+        "account_offline": "You are offline. Everything you do is kept on this device and syncs "
+                           "when you are back online.",
         "server_unreachable": "No account server: kept on this device",
         "signed_in_as": "Signed in as {name}",
         "sign_out": "Sign out",
@@ -94,6 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_server": "Для аккаунта нужен сервер Tropa, а эта копия Tropa работает без него. "
                      "Всё, что вы делаете, остаётся на этом устройстве.",
         "server_check": "Проверить снова",
+        "account_offline": "Нет сети. Всё, что вы делаете, сохраняется на этом устройстве и "
+                           "синхронизируется, когда сеть вернётся.",
         "server_unreachable": "Сервер аккаунтов недоступен: всё на этом устройстве",
         "signed_in_as": "Вы вошли как {name}",
         "sign_out": "Выйти",

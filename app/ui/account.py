@@ -87,7 +87,7 @@ class AccountUi:
     def view(self) -> AccountView:
         return AccountView(self.account.state, self.syncer.status, self.syncer.device_id,
                            self.private_sync(), self.paused(), self.confirm_delete, self.message,
-                           self.checkout)
+                           self.checkout, self.window.online())
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ class AccountUi:
             self.window.clear_query()
             self.page.navigate(href(Route("plans")))  # where the outcome is said
         self.window.on_online(lambda: self._spawn(self._back_online()))
-        self.window.on_offline(lambda: self._spawn(self.syncer.sync()))
+        self.window.on_offline(self._went_offline)
         await self.refresh()
         if self.checkout == "success":
             self._spawn(self._confirm_pro())
@@ -128,6 +128,10 @@ class AccountUi:
             await self.account.reload_devices()  # this device is listed once registered
         elif not state.authenticated:
             self.syncer.stop()
+
+    def _went_offline(self) -> None:
+        self.changed()  # the badge says offline, not that no server answers
+        self._spawn(self.syncer.sync())
 
     async def _back_online(self) -> None:
         if self.account.state.server != "up":

@@ -29,6 +29,7 @@ class AccountView:
     confirm_delete: bool = False
     message: str = ""  # the outcome of the last action (saved, deleted, a failure)
     checkout: str = ""  # "success" or "cancel" after coming back from Stripe Checkout
+    online: bool = True  # the browser's network (no answer while offline is no news of a server)
 
 
 def sync_words(sync: SyncStatus, lang: str, paused: bool = False, max_devices: int | None = None) -> str:
@@ -62,7 +63,7 @@ def badge(view: AccountView, lang: str) -> Markup:
     if state.server == "none":
         return h("div", {"id": "account-badge", "class": "account-badge", "data-server": "none"},
                  h("a", {"class": "no-server", "href": href(Route("account"))},
-                   t(lang, "server_unreachable")))
+                   t(lang, "server_unreachable" if view.online else "sync_offline")))
     if not state.authenticated:
         body: object = h("a", {"class": "sign-in", "href": href(Route("account"))}, t(lang, "sign_in"))
     else:
@@ -82,7 +83,8 @@ def account_page(view: AccountView, lang: str) -> Markup:
     heading = h("h1", None, t(lang, "account"))
     if state.server != "up":
         return h("article", {"class": "account", "data-view": "account"}, heading,
-                 h("p", {"class": "notice", "role": "note"}, t(lang, "no_server")),
+                 h("p", {"class": "notice", "role": "note"},
+                   t(lang, "no_server" if view.online else "account_offline")),
                  h("button", {"type": "button", "data-action": "account-refresh"}, t(lang, "server_check")))
     message = h("p", {"class": "account-message", "role": "status"}, view.message) if view.message else None
     if not state.authenticated:

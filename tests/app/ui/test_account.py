@@ -16,6 +16,7 @@ the browser back to the server's success URL.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 import httpx
 import pytest
@@ -97,9 +98,11 @@ def browsers(browser: Browser) -> Iterator[list[BrowserContext]]:
         context.close()
 
 
-def device(browsers: list[BrowserContext], browser: Browser, url: str) -> Page:
-    # Service workers blocked, as in the suite's own context (tests/conftest.py).
-    context = browser.new_context(base_url=url, service_workers="block")
+def device(browsers: list[BrowserContext], browser: Browser, url: str,
+           service_workers: Literal["allow", "block"] = "block") -> Page:
+    """A new device: a browser context (storage, cookies) of its own. Service workers
+    are blocked unless asked for, as in the suite's own context (tests/conftest.py)."""
+    context = browser.new_context(base_url=url, service_workers=service_workers)
     browsers.append(context)
     return context.new_page()
 
@@ -165,6 +168,52 @@ def test_sign_in_sync_a_mark_to_a_second_device_remove_it_and_sign_out(
     second.reload()
     expect(second.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
     expect(second.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+
+
+def test_two_devices_edit_offline_and_converge_and_the_outbox_survives_an_offline_reload(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    # This learner's own devices (the first test's learner has its plan's two already).
+    provider.user = Learner(id=9, login="kj", name="Katherine Johnson", email="kj@example.org")
+    try:
+        # The first device keeps the app in its service worker: it reloads offline.
+        first = device(browsers, browser, site, service_workers="allow")
+        sign_in(first)
+        second = device(browsers, browser, site)
+        sign_in(second)
+    finally:
+        provider.user = Learner(id=4242, login="ada", name="Ada Lovelace", email="ada@example.org")
+    first.wait_for_function("navigator.serviceWorker.controller !== null", timeout=BOOT_TIMEOUT_MS)
+    for page in (first, second):
+        expect(page.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "synced")
+    topic = "python.loops"
+
+    first.context.set_offline(True)
+    second.context.set_offline(True)
+    first.goto(f"/#/topic/{topic}")
+    mark = f".marks button[data-topic='{topic}']"
+    first.locator(f"{mark}[data-status='learning']").click()
+    expect(first.locator(f"{BADGE} .sync-state")).to_have_text("Offline · 1 waiting")
+    second.goto(f"/#/topic/{topic}")
+    second.locator(f"{mark}[data-status='done']").click()  # the later edit: it wins
+    expect(second.locator(f"{BADGE} .sync-state")).to_have_text("Offline · 1 waiting")
+
+    first.reload()  # offline: the page comes from the service worker, the outbox from the device
+    expect(first.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
+    expect(first.locator(f"{BADGE} .no-server")).to_have_text("Offline")
+    expect(first.locator(f"{mark}[data-status='learning']")).to_have_attribute("aria-pressed", "true")
+
+    first.context.set_offline(False)  # back online: signed in again, the outbox goes
+    expect(first.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "synced")
+    second.context.set_offline(False)
+    expect(second.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "synced")
+    expect(second.locator(f"{mark}[data-status='done']")).to_have_attribute("aria-pressed", "true")
+    first.goto("/#/account")
+    first.locator("button[data-action='sync-now']").click()
+    expect(first.locator(".sync .sync-words")).to_have_text("Synced")
+    first.goto(f"/#/topic/{topic}")
+    expect(first.locator(f"{mark}[data-status='done']")).to_have_attribute("aria-pressed", "true")
+    expect(first.locator(f"{mark}[data-status='learning']")).to_have_attribute("aria-pressed", "false")
 
 
 def test_a_refused_sign_in_says_why_on_the_account_page(
