@@ -35,11 +35,13 @@ from app.services.notes import NoteBook
 from app.services.progress import ProgressBook
 from app.services.quizzes import QuizMaker
 from app.services.renames import move_renamed
+from app.services.stored_models import ModelShelf
 from app.services.study import StudyRecord
 from app.services.syncing import SyncedStore, Syncer
 from app.services.tutor import Tutor
 from app.ui.account import PRIVATE_KEY, AccountUi
 from app.ui.data import DataUi
+from app.ui.models import ModelsUi
 from app.ui.notes import NotesUi
 from app.ui.parts import Part
 from app.ui.pwa_view import PwaBar
@@ -141,6 +143,14 @@ async def start() -> Shell:
                          force_webgpu=settings.force_webgpu, generator_ready=lambda: loaded("generator"),
                          embedder_ready=lambda: loaded("embedder"))
 
+    def tutor_models() -> tuple[str, ...]:
+        """The models the tutor loads: the library's embedder and the generator."""
+        found = _shell.tutor if _shell is not None else None
+        if found is not None:
+            return found.embedder.id, found.generator.id
+        retrieval = _shell.library.retrieval if _shell is not None and _shell.library else {}
+        return str(retrieval.get("model", "")), settings.generator
+
     lang = pick_language(preferences.get("lang"), page.languages())
     account = AccountUi(
         Account(transport), syncer, preferences, window, page,
@@ -154,6 +164,10 @@ async def start() -> Shell:
                  route=lambda: parse(page.location_hash()), rerender=lambda: shell.render()),
         DataUi(Backup(store), page, preferences, lang=lambda: shell.lang,
                route=lambda: parse(page.location_hash()), rerender=lambda: shell.render()),
+        # The #/models page and the tutor's consent before its first download.
+        ModelsUi(ModelShelf(inference, settings.force_webgpu), page, in_use=tutor_models,
+                 lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
+                 rerender=lambda: shell.render()),
     ]
     quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render())

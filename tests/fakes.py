@@ -259,8 +259,9 @@ class FakeInference:
 
     async def models(self, force_webgpu: bool) -> dict[str, Any]:
         await self._call("models", {"force_webgpu": force_webgpu})
-        rows = [{"id": model, "role": role, "tier": "real", "device": "wasm", "dtype": "q8", "size": MODEL_BYTES,
-                 "stored": self.stored.get(model, 0), "complete": self.stored.get(model, 0) == MODEL_BYTES}
+        rows = [{"id": model, "role": role, "tier": "real", "device": "wasm", "dtype": "q8",
+                 "size": MODEL_BYTES, "stored": self.stored.get(model, 0),
+                 "complete": self.stored.get(model, 0) == MODEL_BYTES}
                 for model, role in self.manifest.items()]
         return self._result("models", {"models": rows, "usage": sum(self.stored.values()),
                                        "quota": self.quota, "persisted": False})

@@ -26,6 +26,7 @@ from app.services.tutor import Tutor
 from app.ui import graph_view, tutor_view, views
 from app.ui.account import AccountUi
 from app.ui.html import Markup
+from app.ui.models import ModelsUi
 from app.ui.parts import Part
 from app.ui.progress_view import Learning
 
@@ -59,6 +60,8 @@ class Shell:
         self.progress = progress
         self.account = account
         self.parts: tuple[Part, ...] = (*parts, *([account] if account else []))
+        # Asks before the tutor's first download, when the model manager is one of the parts.
+        self.consent = next((part for part in parts if isinstance(part, ModelsUi)), None)
         self.study = study
         self._tasks: set[asyncio.Future[Any]] = set()
 
@@ -110,7 +113,8 @@ class Shell:
             return None
         exchanges = self._history().conversation(scope)
         title = self.library.topic(route.target, self.lang).title if route.view == "topic" else None
-        return tutor_view.panel(self.tutor, exchanges, self.lang, title, self.storage_notice())
+        consent = self.consent.consent_block(self.lang) if self.consent else None
+        return tutor_view.panel(self.tutor, exchanges, self.lang, title, self.storage_notice(), consent)
 
     def _history(self) -> History:
         # The tutor's, once it exists (the composition root gives both the same one).
@@ -190,6 +194,10 @@ class Shell:
         if scope is None:
             return
         tutor = self._ensure_tutor()
+        loaded = tutor.embedder.phase == tutor.generator.phase == "ready"
+        if not loaded and self.consent is not None and not await self.consent.granted(
+                (tutor.embedder.id, tutor.generator.id), question):
+            return
         await tutor.ask(question, scope, self.lang)
 
     # -- events ---------------------------------------------------------------------------

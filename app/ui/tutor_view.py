@@ -8,6 +8,7 @@ alone, so typing is never interrupted).
 from __future__ import annotations
 
 from app.core.i18n import MESSAGES, t
+from app.core.library.routes import Route, href
 from app.core.tutor.answer import link_for
 from app.core.tutor.conversation import Exchange
 from app.core.tutor.markdown import render
@@ -106,17 +107,20 @@ def log(exchanges: list[Exchange], lang: str) -> Markup:
 
 
 def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title: str | None,
-          notice: str = "") -> Markup:
+          notice: str = "", consent: Markup | None = None) -> Markup:
     """The whole panel; ``tutor`` is None before the learner first uses it; ``notice``
-    says why the conversation is not being kept on the device, if it is not."""
+    says why the conversation is not being kept on the device, if it is not; ``consent``
+    asks before the models' first download (app.ui.models_view.consent)."""
     placeholder = (t(lang, "tutor_placeholder_topic", title=topic_title) if topic_title
                    else t(lang, "tutor_placeholder"))
     busy = bool(tutor and tutor.busy)
     return h(
         "section", {"id": "tutor", "class": "tutor", "aria-labelledby": "tutor-title"},
         h("h2", {"id": "tutor-title"}, t(lang, "tutor_title")),
-        h("p", {"class": "meta"}, t(lang, "tutor_intro")),
+        h("p", {"class": "meta"}, t(lang, "tutor_intro"), " ",
+          h("a", {"class": "models-link", "href": href(Route("models"))}, t(lang, "models_manage"))),
         h("div", {"id": "tutor-status"}, status(tutor, lang) if tutor else None),
+        consent,
         h("p", {"id": "tutor-notice", "class": "store-notice", "role": "status"}, notice),
         h("div", {"id": "tutor-log"}, log(exchanges, lang)),
         h("form", {"id": "tutor-form", "data-action": "ask", "autocomplete": "off"},

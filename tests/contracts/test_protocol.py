@@ -85,8 +85,8 @@ def test_the_built_protocol_file_is_this_definition() -> None:
     assert json.loads(built.read_text(encoding="utf-8")) == protocol.as_json()
 
 
-MODEL_STATE: dict[str, Any] = {"id": "m", "role": "generator", "tier": "real", "device": "wasm", "dtype": "q8",
-                               "size": 10, "stored": 0, "complete": False}
+MODEL_STATE: dict[str, Any] = {"id": "m", "role": "generator", "tier": "real", "device": "wasm",
+                               "dtype": "q8", "size": 10, "stored": 0, "complete": False}
 
 
 def test_records_in_arrays_are_checked_field_by_field() -> None:

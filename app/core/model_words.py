@@ -1,0 +1,110 @@
+"""The model manager's and the tutor's download consent words in English and Russian,
+merged into ``app.core.i18n.MESSAGES``."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "models_link": "AI models",
+        "models_manage": "Manage the AI models",
+        "models_intro": "The tutor's AI runs in this browser. Its models are downloaded once, kept "
+                        "on this device and loaded from here, offline too; nothing you type is sent "
+                        "anywhere.",
+        "models_reading": "Reading what this device keeps…",
+        "models_unreadable": "The model store could not be read: {error}",
+        "models_storage": "This site uses {used} of the {quota} the browser allows; {free} free.",
+        "models_persisted": "The browser keeps this site's data even when the disk runs low.",
+        "models_not_persisted": "The browser may clear this site's data when the disk runs low; "
+                                "the models would then be downloaded again.",
+        "models_table": "Models",
+        "models_col_model": "Model",
+        "models_col_for": "For",
+        "models_col_size": "Size",
+        "models_col_state": "State",
+        "models_col_actions": "Actions",
+        "model_for_generator": "the tutor: writes the answers",
+        "model_for_embedder": "search: finds the passages an answer is built from",
+        "model_role_generator": "tutor",
+        "model_role_embedder": "search",
+        "model_in_use": "used by the tutor",
+        "model_runs_on": "{device}, {dtype}",
+        "model_state_stored": "on this device",
+        "model_state_partial": "partly downloaded ({stored} of {size})",
+        "model_state_absent": "not downloaded",
+        "model_downloading": "Downloading: {done} of {total}",
+        "model_verifying": "Checking: {done} of {total}",
+        "model_deleting": "Deleting…",
+        "model_download": "Download",
+        "model_download_rest": "Download the rest",
+        "model_delete": "Delete",
+        "model_verify": "Verify",
+        "model_done_download": "Downloaded ({size} over the network).",
+        "model_done_verify": "Checked {size}: every piece is intact.",
+        "model_done_verify_bad": "Checked: {n} damaged pieces were removed; download again to replace them.",
+        "model_done_delete": "Deleted: {size} freed.",
+        "model_failed": "That did not work: {error}",
+        "consent_title": "Download the tutor's models?",
+        "consent_text": "The tutor needs {n} models, {size} in all, downloaded once and kept on this "
+                        "device: {models}.",
+        "consent_text_one": "The tutor needs 1 model, {size}, downloaded once and kept on this device: "
+                            "{models}.",
+        "consent_free": "This device has {free} free for this site.",
+        "consent_question": "Your question waits: “{question}”",
+        "consent_download": "Download",
+        "consent_later": "Not now",
+        "consent_declined": "Nothing was downloaded. Ask again when you want the tutor, or download "
+                            "the models from the model page.",
+    },
+    "ru": {
+        "models_link": "Модели ИИ",
+        "models_manage": "Управлять моделями ИИ",
+        "models_intro": "ИИ наставника работает в этом браузере. Модели скачиваются один раз, хранятся "
+                        "на этом устройстве и загружаются отсюда, в том числе без сети; ничего из "
+                        "набранного никуда не отправляется.",
+        "models_reading": "Смотрим, что хранится на устройстве…",
+        "models_unreadable": "Не удалось прочитать хранилище моделей: {error}",
+        "models_storage": "Сайт занимает {used} из {quota}, доступных в браузере; свободно {free}.",
+        "models_persisted": "Браузер сохранит данные сайта, даже если на диске мало места.",
+        "models_not_persisted": "Браузер может удалить данные сайта, когда на диске мало места; "
+                                "тогда модели придётся скачать снова.",
+        "models_table": "Модели",
+        "models_col_model": "Модель",
+        "models_col_for": "Для чего",
+        "models_col_size": "Размер",
+        "models_col_state": "Состояние",
+        "models_col_actions": "Действия",
+        "model_for_generator": "наставник: пишет ответы",
+        "model_for_embedder": "поиск: находит отрывки, из которых строится ответ",
+        "model_role_generator": "наставник",
+        "model_role_embedder": "поиск",
+        "model_in_use": "нужна наставнику",
+        "model_runs_on": "{device}, {dtype}",
+        "model_state_stored": "на этом устройстве",
+        "model_state_partial": "скачана частично ({stored} из {size})",
+        "model_state_absent": "не скачана",
+        "model_downloading": "Скачивается: {done} из {total}",
+        "model_verifying": "Проверка: {done} из {total}",
+        "model_deleting": "Удаляется…",
+        "model_download": "Скачать",
+        "model_download_rest": "Докачать",
+        "model_delete": "Удалить",
+        "model_verify": "Проверить",
+        "model_done_download": "Скачано (по сети: {size}).",
+        "model_done_verify": "Проверено {size}: все части целы.",
+        "model_done_verify_bad": "Проверено: удалено повреждённых частей: {n}; скачайте модель снова, "
+                                 "чтобы заменить их.",
+        "model_done_delete": "Удалено: освобождено {size}.",
+        "model_failed": "Не получилось: {error}",
+        "consent_title": "Скачать модели наставника?",
+        "consent_text": "Наставнику нужно моделей: {n}, всего {size}; они скачиваются один раз и "
+                        "хранятся на этом устройстве: {models}.",
+        "consent_text_one": "Наставнику нужна 1 модель, {size}; она скачивается один раз и хранится "
+                            "на этом устройстве: {models}.",
+        "consent_free": "Свободно для этого сайта: {free}.",
+        "consent_question": "Ваш вопрос ждёт: «{question}»",
+        "consent_download": "Скачать",
+        "consent_later": "Не сейчас",
+        "consent_declined": "Ничего не скачано. Спросите снова, когда понадобится наставник, или "
+                            "скачайте модели на странице моделей.",
+    },
+}
