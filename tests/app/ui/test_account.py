@@ -216,6 +216,62 @@ def test_two_devices_edit_offline_and_converge_and_the_outbox_survives_an_offlin
     expect(first.locator(f"{mark}[data-status='learning']")).to_have_attribute("aria-pressed", "false")
 
 
+def test_the_profile_is_saved_and_the_account_deleted_after_a_confirmation(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    page = device(browsers, browser, site)
+    provider.user = Learner(id=11, login="mj", name="Mary Jackson", email="mj@example.org")
+    try:
+        sign_in(page)
+        page.goto("/#/account")
+        page.locator("form.profile input[name='display_name']").fill("Mary J.")
+        page.locator("form.profile button[type='submit']").click()
+        expect(page.locator(".account-message")).to_have_text("Profile saved.")
+        expect(page.locator(f"{BADGE} .who")).to_have_text("Mary J.")
+        page.reload()
+        expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
+        expect(page.locator(f"{BADGE} .who")).to_have_text("Mary J.")  # the server's
+
+        page.goto("/#/topic/python.loops")
+        done = page.locator(".marks button[data-status='done'][data-topic='python.loops']")
+        done.click()
+        expect(page.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "synced")
+        page.goto("/#/account")
+        page.locator("button[data-action='delete-ask']").click()
+        confirm = page.locator("form.delete.confirm")
+        expect(confirm).to_contain_text("On the server: your profile")
+        page.locator("button[data-action='delete-cancel']").click()
+        expect(confirm).to_have_count(0)
+        page.locator("button[data-action='delete-ask']").click()
+        page.locator("form.delete.confirm button[type='submit']").click()
+        expect(page.locator(".account-message")).to_have_text("Your account was deleted.")
+        expect(page.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+        page.goto("/#/topic/python.loops")
+        expect(done).to_have_attribute("aria-pressed", "true")  # kept on this device
+
+        # Signing in again makes a new account, and what this device holds goes to it.
+        sign_in(page)
+        expect(page.locator(f"{BADGE} .who")).to_have_text("Mary Jackson")
+        expect(page.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "synced")
+        other = device(browsers, browser, site)
+        sign_in(other)
+        other.goto("/#/topic/python.loops")
+        expect(other.locator(".marks button[data-status='done'][data-topic='python.loops']")
+               ).to_have_attribute("aria-pressed", "true")
+    finally:
+        provider.user = Learner(id=4242, login="ada", name="Ada Lovelace", email="ada@example.org")
+
+    # Deleting with "erase this device too": the page starts again with nothing kept.
+    page.goto("/#/account")
+    page.locator("button[data-action='delete-ask']").click()
+    page.locator("form.delete.confirm input[name='erase_device']").check()
+    page.locator("form.delete.confirm button[type='submit']").click()
+    expect(page.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in", timeout=BOOT_TIMEOUT_MS)
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
+    page.goto("/#/topic/python.loops")
+    expect(done).to_have_attribute("aria-pressed", "false")
+
+
 def test_a_refused_sign_in_says_why_on_the_account_page(
     browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
 ) -> None:
