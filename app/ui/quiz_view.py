@@ -113,7 +113,8 @@ def model_status(run: ModelRun, lang: str) -> Markup | None:
     if run.state == "idle":
         return None
     if run.state == "done":
-        words = t(lang, "quiz_model_done", asked=run.asked, verified=run.verified, dropped=run.dropped)
+        words = t(lang, "quiz_model_done", asked=run.asked, verified=run.verified, rekeyed=run.rekeyed,
+                  dropped=run.dropped, seconds=run.seconds)
     elif run.state == "failed":
         words = t(lang, "quiz_model_failed", error=run.error)
     else:

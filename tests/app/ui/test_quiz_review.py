@@ -8,13 +8,14 @@ dist/content/library.json, never from the page."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.core.learner.quiz import Question
 from app.core.library.catalog import Library
-from app.services.quizzes import QuizMaker
+from app.services.quizzes import QUIZ_LENGTH, QuizMaker
 from tests.app.ui.test_shell import ROOT, SCREENSHOTS, boot
 
 pytestmark = pytest.mark.browser
@@ -39,8 +40,11 @@ def answer(page: Page, made: dict[str, Question], right: bool) -> Question:
     return question
 
 
-def test_quiz_answers_survive_a_reload_and_the_wrong_one_is_reviewed_tomorrow(page: Page) -> None:
+def test_quiz_answers_survive_a_reload_and_the_wrong_one_is_reviewed_tomorrow(
+        page: Page, context: BrowserContext) -> None:
     made = questions()
+    fetched: list[str] = []
+    context.on("request", lambda request: fetched.append(request.url))
     boot(page, f"/#/topic/{TOPIC}")
     block = page.locator("section.quiz")
     expect(block.locator(".mastery")).to_have_attribute("data-level", "untested")
@@ -91,6 +95,7 @@ def test_quiz_answers_survive_a_reload_and_the_wrong_one_is_reviewed_tomorrow(pa
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=90_000)
     expect(review.locator(".nothing-due")).to_have_text("Nothing to review today.")
     assert first.id != second.id
+    assert [url for url in fetched if "/models/" in url] == []  # no model for a quiz alone
 
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -133,3 +138,41 @@ def test_the_quiz_feedback_and_review_have_no_serious_accessibility_violations(
         found += serious_violations(page, f"{lang} review")
     context.close()
     assert found == []
+
+
+def models_built(*ids: str) -> bool:
+    manifest = ROOT / "dist/models/manifest.json"
+    return manifest.is_file() and set(ids) <= {
+        m["id"] for m in json.loads(manifest.read_text(encoding="utf-8"))["models"]}
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
+def test_the_model_is_offered_for_more_questions_once_the_tutor_has_loaded_it(page: Page) -> None:
+    # The tiny random-weight generator writes no parseable question: what is asserted is
+    # the path (offered only once loaded, run within its budget, every reply checked).
+    boot(page, f"/?tutor=tiny-qwen2#/topic/{TOPIC}")
+    page.locator("section.quiz button.quiz-start").click()
+    expect(page.locator("#quiz-stage form")).to_be_visible()
+    expect(page.locator("#quiz-stage .ask-model")).to_have_count(0)  # nothing loaded yet
+    page.locator("#tutor-form textarea").fill("What does git bisect do?")
+    page.locator("#tutor-form .ask").click()
+    # The tutor may first ask before it downloads its models (app.ui.models).
+    consent = page.locator("#tutor-consent button.consent-download")
+    exchange = page.locator("#tutor-log .exchange").last
+    expect(consent.or_(exchange)).to_be_visible(timeout=60_000)
+    if consent.is_visible():
+        consent.click()
+    expect(exchange).to_have_attribute("data-status", re.compile("done|stopped"), timeout=8 * 60_000)
+    answer(page, questions(), right=True)  # the quiz's next step sees the loaded model
+    offer = page.locator("#quiz-stage .ask-model")
+    expect(offer).to_have_text("Add questions written by the on-device model")
+    offer.click()
+    status = page.locator("#quiz-model-status")
+    expect(status).to_contain_text("The model wrote 3:", timeout=3 * 60_000)
+    expect(page.locator("#quiz-stage .ask-model")).to_have_count(0)
+    found = re.search(r"(\d+) checked", status.inner_text())
+    assert found is not None
+    shown = min(QUIZ_LENGTH, len(questions())) + int(found.group(1))  # verified ones join the quiz
+    expect(page.locator("#quiz-stage .count")).to_have_text(f"Question 1 of {shown}")
+    page.screenshot(path=str(SCREENSHOTS / "quiz-model.png"))

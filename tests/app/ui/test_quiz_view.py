@@ -9,7 +9,7 @@ from app.core.learner.mastery import UNTESTED, Mastery
 from app.core.learner.progress import Progress
 from app.core.learner.quiz import Question
 from app.core.library.catalog import Library
-from app.services.quizzes import Feedback, QuizSession
+from app.services.quizzes import Feedback, ModelRun, QuizSession
 from app.ui import quiz_view, views
 from app.ui.progress_view import Learning, mastery_badge
 from tests.app.quiz_library import quiz_data
@@ -49,3 +49,13 @@ def test_the_trail_shows_each_quizzed_topics_mastery_beside_its_state() -> None:
     assert drawn.count('data-mastery="weak"') == 2  # the phone and the wide drawing
     assert "mastery: shaky" in drawn
     assert 'data-due="2"' in views.header("en", due=2) and "Review (2)" in views.header("en", due=2)
+
+
+def test_the_model_turn_is_said_in_every_state() -> None:
+    assert quiz_view.model_status(ModelRun(), "en") is None
+    for lang in ("en", "ru"):
+        for state in ("loading", "writing", "unavailable"):
+            assert quiz_view.model_status(ModelRun(state), lang)
+        assert "boom" in str(quiz_view.model_status(ModelRun("failed", error="boom"), lang))
+    done = str(quiz_view.model_status(ModelRun("done", 3, 2, 2, 1, 1, 41.5), "en"))
+    assert "wrote 3: 2 checked" in done and "(1 with a corrected key), 1 dropped, in 41.5 s" in done
