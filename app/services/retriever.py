@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.core.errors import LibraryError
-from app.core.tutor.retrieval import Hit, Passage, passages_from_json, rank, rows_in_scope
+from app.core.tutor.retrieval import (
+    COVERED_FLOORS,
+    Hit,
+    Passage,
+    passages_from_json,
+    rank,
+    rows_in_scope,
+)
 from app.ports import Api, Inference
 from contracts import library as library_format
 
@@ -34,6 +41,9 @@ class Retriever:
         self.api = api
         self.section = dict(section)
         self.passages: list[Passage] = []
+        # Below this best score the library does not cover a question; an embedder not
+        # calibrated here refuses nothing.
+        self.covered_floor = COVERED_FLOORS.get(self.embedder, 0.0)
 
     @property
     def embedder(self) -> str:

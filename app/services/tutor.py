@@ -25,6 +25,7 @@ from app.core.tutor.answer import Answer, cite, printable
 from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import Turn, build_messages, build_plan_messages, trail_titles
+from app.core.tutor.retrieval import covers
 from app.core.tutor.vectors import blend, dot
 from app.ports import Api, Inference
 from app.services import pipelines
@@ -134,11 +135,19 @@ class Tutor:
         if self.classifier is not None:
             exchange.intent = self.classifier.classify(vector).intent
         exchange.hint_first = wants_hint_first(exchange.intent, previous)
+        # Every intent retrieves: a question the router sent to ``plan`` by mistake still
+        # shows the passages that answer it.
+        exchange.hits = await self.retriever.search(query, exchange.lang, scope.roadmap)
         if exchange.intent == "plan":
             titles = trail_titles(self.library, scope.roadmap, exchange.lang)
             messages = build_plan_messages(exchange.question, titles, exchange.lang)
+        elif not covers(exchange.hits, self.retriever.covered_floor):
+            # Nothing in the library supports an answer: say so (the UI shows the nearest
+            # topics as related, not as sources) rather than let the model make one up.
+            exchange.status = "uncovered"
+            exchange.answer = Answer("", (), False)
+            return
         else:
-            exchange.hits = await self.retriever.search(query, exchange.lang, scope.roadmap)
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
                                       intent=exchange.intent, history=previous)
         exchange.status = "waiting"
@@ -175,7 +184,8 @@ class Tutor:
         result = await self.inference.generate(self.generator.id, messages, MAX_NEW_TOKENS, token)
         exchange.text = printable(str(result.get("text", exchange.text)))
         self.generator.ran_on(result)
-        exchange.answer = cite(exchange.text, exchange.hits) if exchange.hits else Answer(
+        # A plan is built from the trail's topic list, not from the passages: it cites none.
+        exchange.answer = cite(exchange.text, exchange.hits) if exchange.intent != "plan" else Answer(
             exchange.text.strip(), (), False)
         exchange.status = "stopped" if result.get("interrupted") else "done"
 

@@ -54,6 +54,15 @@ def status(tutor: Tutor, lang: str) -> Markup:
              model_line(tutor.generator, lang))
 
 
+def topic_links(exchange: Exchange) -> list[list[object]]:
+    """Links to the topics of the exchange's passages, each topic once, best first."""
+    titles: dict[str, str] = {}
+    for hit in exchange.hits:
+        titles.setdefault(hit.passage.topic, hit.passage.title)
+    return [[", " if i else "", h("a", {"href": href(Route("topic", topic))}, title)]
+            for i, (topic, title) in enumerate(titles.items())]
+
+
 def exchange_view(exchange: Exchange, lang: str) -> Markup:
     links = link_for(exchange.hits)
     passages = [
@@ -61,7 +70,7 @@ def exchange_view(exchange: Exchange, lang: str) -> Markup:
           h("a", {"href": links[n]}, f"[{n}] ", hit.passage.title),
           h("span", {"class": "excerpt"}, " — ", " ".join(hit.passage.text.split()[:40]), "…"))
         for n, hit in enumerate(exchange.hits, start=1)
-    ]
+    ] if exchange.status != "uncovered" else []  # not sources: shown as related topics below
     body: list[Markup] = []
     if exchange.status == "retrieving":
         body.append(h("p", {"class": "pending"}, t(lang, "reading_sources")))
@@ -69,13 +78,15 @@ def exchange_view(exchange: Exchange, lang: str) -> Markup:
         body.append(h("p", {"class": "pending"}, t(lang, "waiting_model")))
     if exchange.status == "passages":
         body.append(h("p", {"class": "notice"}, t(lang, "passages_only")))
+    if exchange.status == "uncovered":
+        body.append(h("p", {"class": "notice uncovered"}, t(lang, "not_covered")))
+        body.append(h("p", {"class": "related"}, t(lang, "related"), ": ", topic_links(exchange)))
     if exchange.text:
         answer = h("div", {"class": "answer-text"}, Markup(render(exchange.text, links.get)))
         if exchange.hint_first:
             # Hint before solution, whatever the model wrote: its answer stays folded.
-            sources = [[", " if i else "", h("a", {"href": links[n]}, hit.passage.title)]
-                       for i, (n, hit) in enumerate(enumerate(exchange.hits, start=1))]
-            body.append(h("p", {"class": "hint"}, t(lang, "hint_lead"), " ", sources, "."))
+            body.append(h("p", {"class": "hint"}, t(lang, "hint_lead"), " ", topic_links(exchange),
+                          "."))
             answer = h("details", {"class": "solution"},
                        h("summary", None, t(lang, "show_solution")), answer)
         body.append(answer)

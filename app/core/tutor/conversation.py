@@ -17,10 +17,12 @@ from app.core.tutor.intent import INTENTS, Intent
 from app.core.tutor.prompt import Turn
 from app.core.tutor.retrieval import Hit, Passage
 
-Status = Literal["retrieving", "waiting", "generating", "done", "stopped", "passages", "failed"]
+# "uncovered": the library holds nothing that answers the question, so nothing was generated.
+Status = Literal["retrieving", "waiting", "generating", "done", "stopped", "passages", "uncovered",
+                 "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 # An exchange in one of these is over: nothing more will change it.
-FINAL: frozenset[Status] = frozenset({"done", "stopped", "passages", "failed"})
+FINAL: frozenset[Status] = frozenset({"done", "stopped", "passages", "uncovered", "failed"})
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# The best topic's score below which the library does not cover a question, per embedder
+# (cosines are the embedder's own scale). multilingual-e5-small, bench/tutor_retrieval.py:
+# on-topic questions' best scores 0.805–0.92 (p10 0.825), off-topic 0.74–0.82; at 0.81,
+# 8 of 10 off-topic questions and 1 of 48 on-topic ones are refused.
+COVERED_FLOORS = {"multilingual-e5-small": 0.81}
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -97,3 +103,8 @@ def rank(
         chosen.extend(h for h in ordered[1:per_topic] if h.score >= floor)
     chosen.sort(key=lambda hit: -hit.score)  # stable: a topic's own passages stay in order
     return chosen[:k]
+
+
+def covers(hits: Sequence[Hit], floor: float) -> bool:
+    """Whether ranked ``hits`` support an answer: the best topic reaches ``floor``."""
+    return bool(hits) and hits[0].score >= floor

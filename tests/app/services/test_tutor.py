@@ -149,6 +149,24 @@ def test_exercise_requests_get_a_hint_first() -> None:
     assert HINT_FIRST["en"] in system
 
 
+@pytest.mark.parametrize(("question", "lang"), [
+    ("What is the best opening in the board game Go?", "en"),
+    ("Как испечь хлеб на закваске дома?", "ru"),
+])
+def test_a_question_the_library_does_not_cover_is_not_answered(question: str, lang: str) -> None:
+    tutor, inference, _ = make_tutor(reply="The chess opening places the king on a1 [1].")
+    tutor.retriever.covered_floor = 0.4  # the fake embedder's scale: on-topic questions 0.55
+
+    exchange = asyncio.run(tutor.ask(question, Scope(), lang))
+    assert exchange.status == "uncovered" and exchange.finished
+    assert exchange.answer is not None and exchange.answer.citations == ()
+    assert exchange.text == ""
+    assert not [name for name, _ in inference.calls if name == "generate"]
+    assert exchange.hits  # the nearest topics, for the UI to offer as related
+    covered = asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), lang))
+    assert covered.status == "done"
+
+
 def test_plan_requests_are_built_from_the_roadmap_topics() -> None:
     tutor, inference, _ = make_tutor(reply="1. A\n2. B")
     exchange = asyncio.run(
@@ -157,6 +175,8 @@ def test_plan_requests_are_built_from_the_roadmap_topics() -> None:
         )
     )
     assert exchange.intent == "plan"
+    assert exchange.hits  # retrieved all the same: a misrouted question keeps its passages
+    assert exchange.answer is not None and exchange.answer.citations == ()
     messages = next(args for name, args in inference.calls if name == "generate")
     assert messages[0]["content"] == PLAN["en"]
     assert "- A\n- B\n- C" in messages[1]["content"]

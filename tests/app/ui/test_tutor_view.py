@@ -59,3 +59,25 @@ def test_waiting_and_passages_only_states() -> None:
     html = tutor_view.exchange_view(exchange, "ru")
     assert "Языковая модель не может работать на этом устройстве" in html
     assert '<details class="passages" open>' in html
+
+
+def test_an_uncovered_question_shows_related_topics_not_sources() -> None:
+    tutor, _, _ = make_tutor()
+    tutor.retriever.covered_floor = 0.4
+    exchange = asyncio.run(tutor.ask("Как испечь хлеб на закваске дома?", Scope(), "ru"))
+    html = tutor_view.exchange_view(exchange, "ru")
+    assert 'data-status="uncovered"' in html
+    assert "В библиотеке нет материала по этому вопросу" in html
+    assert 'Ближайшие темы (возможно, они не отвечают на вопрос): <a href="#/topic/py.a">' in html
+    assert 'class="sources"' not in html and 'class="passages"' not in html
+
+
+def test_the_hint_names_each_topic_once() -> None:
+    tutor, _, _ = make_tutor()
+    exchange = asyncio.run(tutor.ask("Solve this exercise for me: write the code that solves "
+                                     "the task, just give me the answer", Scope(), "en"))
+    first = exchange.hits[0]
+    exchange.hits = [first, first, *exchange.hits[1:]]  # two passages of one topic
+    html = tutor_view.exchange_view(exchange, "en")
+    hint = html.split('class="hint">')[1].split("</p>")[0]
+    assert hint.count(f'href="#/topic/{first.passage.topic}"') == 1
