@@ -272,6 +272,51 @@ def test_the_profile_is_saved_and_the_account_deleted_after_a_confirmation(
     expect(done).to_have_attribute("aria-pressed", "false")
 
 
+def test_notes_reach_the_server_only_while_the_learner_turned_that_on(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    page = device(browsers, browser, site)
+    bodies: list[str] = []  # every request body this device sends
+    page.context.on("request", lambda request: bodies.append(request.post_data or ""))
+    provider.user = Learner(id=12, login="dv", name="Dorothy Vaughan", email="dv@example.org")
+    try:
+        sign_in(page)
+        state = page.locator(f"{BADGE} .sync-state")
+        page.goto("/#/topic/python.loops")
+        page.locator("textarea[name='note']").fill("My private zebra-42 note")
+        page.locator(".note-form button.note-save").click()
+        expect(page.locator("section.note .note-body")).to_contain_text("zebra-42")
+        page.locator(".marks button[data-status='done'][data-topic='python.loops']").click()
+        expect(state).to_have_attribute("data-phase", "synced")
+        assert any("python.loops" in body and "topic_progress" in body for body in bodies)
+        assert not any("zebra-42" in body for body in bodies)
+
+        page.goto("/#/account")
+        toggle = page.locator("input[data-action='private-sync']")
+        expect(toggle).not_to_be_checked()  # off unless turned on
+        toggle.click()
+        expect(toggle).to_be_checked()
+        expect(page.locator(".sync .sync-words")).to_have_text("Synced")
+        other = device(browsers, browser, site)
+        sign_in(other)  # the choice is the account's: this device syncs notes too
+        other.goto("/#/topic/python.loops")
+        expect(other.locator("section.note .note-body")).to_contain_text("zebra-42")
+    finally:
+        provider.user = Learner(id=4242, login="ada", name="Ada Lovelace", email="ada@example.org")
+    assert any("zebra-42" in body for body in bodies)
+
+    page.goto("/#/account")
+    page.locator("input[data-action='private-sync']").click()
+    expect(page.locator("input[data-action='private-sync']")).not_to_be_checked()
+    page.goto("/#/topic/python.loops")
+    page.locator("textarea[name='note']").fill("My private zebra-43 note")
+    page.locator(".note-form button.note-save").click()
+    expect(page.locator("section.note .note-body")).to_contain_text("zebra-43")
+    page.locator(".marks button[data-status='done'][data-topic='python.loops']").click()  # cleared
+    expect(state).to_have_attribute("data-phase", "synced")
+    assert not any("zebra-43" in body for body in bodies)
+
+
 def test_a_refused_sign_in_says_why_on_the_account_page(
     browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
 ) -> None:
