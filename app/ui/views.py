@@ -50,7 +50,8 @@ def header(lang: str, query: str = "", account: Markup | None = None, due: int =
           h("a", {"class": "review-link", "href": href(Route("review")), "data-due": str(due)},
             t(lang, "review_link", n=due) if due else t(lang, "review")),
           h("a", {"href": href(Route("notes"))}, t(lang, "notes")),
-          h("a", {"href": href(Route("data"))}, t(lang, "your_data"))),
+          h("a", {"href": href(Route("data"))}, t(lang, "your_data")),
+          h("a", {"class": "models-link", "href": href(Route("models"))}, t(lang, "models_link"))),
         h("nav", {"class": "langs", "aria-label": t(lang, "language")}, switch),
         account,
     )
