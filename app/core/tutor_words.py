@@ -9,10 +9,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_covered": "The library does not cover this question, so the tutor does not "
                        "make up an answer.",
         "related": "Nearest topics, which may not answer it",
+        "answer_echoed": "the model repeated its instructions instead of answering; the "
+                         "passages it was given are listed",
     },
     "ru": {
         "not_covered": "В библиотеке нет материала по этому вопросу, поэтому наставник не "
                        "выдумывает ответ.",
         "related": "Ближайшие темы (возможно, они не отвечают на вопрос)",
+        "answer_echoed": "модель повторила свои инструкции вместо ответа; ниже источники, "
+                         "которые ей были даны",
     },
 }

@@ -19,12 +19,19 @@ import contextlib
 from collections.abc import Awaitable, Callable
 
 from app.core.errors import TropaError
+from app.core.i18n import t
 from app.core.library.catalog import Library
 from app.core.settings import Settings
 from app.core.tutor.answer import Answer, cite, printable
 from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
-from app.core.tutor.prompt import Turn, build_messages, build_plan_messages, trail_titles
+from app.core.tutor.prompt import (
+    Turn,
+    build_messages,
+    build_plan_messages,
+    strip_echo,
+    trail_titles,
+)
 from app.core.tutor.retrieval import covers
 from app.core.tutor.vectors import blend, dot
 from app.ports import Api, Inference
@@ -176,14 +183,22 @@ class Tutor:
 
     async def _generate(self, exchange: Exchange, messages: list[dict[str, str]]) -> None:
         exchange.status = "generating"
+        raw = ""
 
         def token(text: str) -> None:
-            exchange.text += printable(text)
+            nonlocal raw
+            raw += printable(text)
+            exchange.text = strip_echo(raw, exchange.hits)
             self.on_change()
 
         result = await self.inference.generate(self.generator.id, messages, MAX_NEW_TOKENS, token)
-        exchange.text = printable(str(result.get("text", exchange.text)))
+        raw = printable(str(result.get("text", raw)))
+        exchange.text = strip_echo(raw, exchange.hits)
         self.generator.ran_on(result)
+        if raw.strip() and not exchange.text.strip() and not result.get("interrupted"):
+            # Only the prompt came back: show the passages rather than the frame.
+            self._fail(exchange, t(exchange.lang, "answer_echoed"))
+            return
         # A plan is built from the trail's topic list, not from the passages: it cites none.
         exchange.answer = cite(exchange.text, exchange.hits) if exchange.intent != "plan" else Answer(
             exchange.text.strip(), (), False)

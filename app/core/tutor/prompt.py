@@ -8,6 +8,7 @@ fit, and the last turn of the conversation.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,12 @@ ANSWER_CUE = {
     "ru": "Ответь на вопрос по-русски, своими словами, не переписывая источники, "
     "и ссылайся на них как [1].",
 }
+
+# What a small model writes when it echoes the prompt's frame instead of answering
+# (seen: "Источники: [1] Ignoring files: … Ответ: …"): the frame's labels in any language,
+# and the label it puts before the answer proper.
+FRAME_LABELS = tuple(label.lower() for label in (*SOURCES_LABEL.values(), *QUESTION_LABEL.values()))
+ANSWER_LABEL = re.compile(r"(?:^|\s)(?:answer|ответ)\s*:\s*", re.IGNORECASE)
 
 SOLUTION_OK = {
     "en": "The learner already had a hint and asks again: now show the full solution, explained.",
@@ -149,6 +156,28 @@ def build_messages(
     parts += [f"{QUESTION_LABEL[lang]} {question}", cue]
     messages.append({"role": "user", "content": "\n\n".join(parts)})
     return messages
+
+
+def strip_echo(text: str, hits: Sequence[Hit] = ()) -> str:
+    """The generated ``text`` without the prompt's scaffolding echoed back.
+
+    An answer that opens with the frame (a "Sources:"/"Question:" label, or the source
+    line "[n] Title:" of one of ``hits``) keeps only what follows its last "Answer:"
+    label, and is empty while there is none (streaming: the frame is never shown); a
+    leading "Answer:" label and lines that repeat the answer cue are dropped.
+    """
+    opening = " ".join(text.split()).lower()
+    frames = FRAME_LABELS + tuple(f"[{n}] {hit.passage.title}:".lower()
+                                  for n, hit in enumerate(hits, start=1))
+    if opening.startswith(frames):
+        labels = list(ANSWER_LABEL.finditer(text))
+        text = text[labels[-1].end():] if labels else ""
+    else:
+        label = ANSWER_LABEL.match(text)
+        text = text[label.end():] if label else text
+    cues = {" ".join(cue.split()) for cue in ANSWER_CUE.values()}
+    lines = [line for line in text.split("\n") if " ".join(line.split()) not in cues]
+    return "\n".join(lines).lstrip()
 
 
 def build_plan_messages(request: str, topics: Sequence[str], lang: str) -> list[dict[str, str]]:

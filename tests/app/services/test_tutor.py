@@ -222,6 +222,23 @@ def test_an_unrelated_question_does_not_drag_in_the_previous_topic() -> None:
     assert follow_up[0] == "sql.a"
 
 
+def test_the_prompts_scaffolding_never_reaches_the_answer() -> None:
+    tutor, _, _ = make_tutor(reply="Источники: [1] Виртуальные окружения: Создайте окружение… "
+                                   "Ответ: Создайте окружение командой python -m venv [1].")
+    exchange = asyncio.run(tutor.ask("Как создать виртуальное окружение venv?", Scope(), "ru"))
+    assert exchange.status == "done"
+    assert exchange.text == "Создайте окружение командой python -m venv [1]."
+    assert exchange.answer is not None and exchange.answer.cited_by_model
+
+
+def test_an_answer_that_only_echoes_the_prompt_falls_back_to_the_passages() -> None:
+    tutor, _, _ = make_tutor(reply="Sources: [1] Virtual environments: Create an isolated …")
+    exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))
+    assert exchange.status == "failed" and exchange.text == ""
+    assert "repeated its instructions" in exchange.error
+    assert exchange.answer is not None and [c.topic for c in exchange.answer.citations] == ["py.a"]
+
+
 class BuggyInference(FakeInference):
     """A worker client with a bug: it breaks with a plain Python error mid-answer."""
 

@@ -13,6 +13,7 @@ from app.core.tutor.prompt import (
     Turn,
     build_messages,
     estimate_tokens,
+    strip_echo,
     trail_titles,
     trim_words,
 )
@@ -59,3 +60,18 @@ def test_plans_list_the_trails_topics_in_order() -> None:
 def test_every_ui_language_has_its_prompts() -> None:
     for texts in (SYSTEM, HINT_FIRST, SOLUTION_OK, ANSWER_CUE, PLAN, SOURCES_LABEL, QUESTION_LABEL):
         assert set(texts) == set(LANGUAGES)
+
+
+def test_the_prompts_scaffolding_is_never_shown_as_the_answer() -> None:
+    echoed = ("Источники: [1] Ignoring files: файл .gitignore перечисляет шаблоны…\n"
+              "Вопрос: как отменить изменения?\nОтвет: выполните git restore <файл> [1].")
+    assert strip_echo(echoed) == "выполните git restore <файл> [1]."
+    assert strip_echo("Sources:\n[1] Loops: A for loop repeats") == ""  # streaming, no answer yet
+    loops = [Hit(Passage(0, "py.b", "en", "py", "Loops", "A for loop repeats a block."), 0.9)]
+    assert strip_echo("[1] Loops: A for loop repeats a block.\n\nAnswer: It repeats [1].",
+                      loops) == "It repeats [1]."
+    assert strip_echo("[1] says: use for.", loops) == "[1] says: use for."
+    assert strip_echo("Answer: Use venv [1].") == "Use venv [1]."
+    assert strip_echo(f"{ANSWER_CUE['en']}\nUse venv [1].") == "Use venv [1]."
+    plain = "A loop repeats a block [1]. The answer: use `for`."
+    assert strip_echo(plain) == plain
