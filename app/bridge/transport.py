@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from js import AbortSignal, fetch, navigator, window  # type: ignore[import-not-found]
+from js import AbortSignal, document, fetch, navigator, window  # type: ignore[import-not-found]
 from pyscript.ffi import create_proxy, to_js  # type: ignore[import-not-found]
 
 from app.ports import Reply, Request, TransportError
@@ -77,6 +77,17 @@ class BrowserWindow:
         proxy = create_proxy(lambda _event: handler())
         self._proxies.append(proxy)
         window.addEventListener("offline", proxy)
+
+    def on_visible(self, handler: Callable[[], None]) -> None:
+        """Call ``handler()`` whenever the page becomes visible again (its tab shown)."""
+
+        def changed(_event: Any) -> None:
+            if str(document.visibilityState) == "visible":
+                handler()
+
+        proxy = create_proxy(changed)
+        self._proxies.append(proxy)
+        document.addEventListener("visibilitychange", proxy)
 
     def go(self, url: str) -> None:
         """Leave the app for ``url`` (a provider's sign-in page, Stripe Checkout or Portal)."""

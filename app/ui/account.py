@@ -44,6 +44,8 @@ class AccountWindow(Protocol):
 
     def on_offline(self, handler: Callable[[], None]) -> None: ...
 
+    def on_visible(self, handler: Callable[[], None]) -> None: ...
+
     def go(self, url: str) -> None: ...
 
     def reload(self) -> None: ...
@@ -99,7 +101,9 @@ class AccountUi:
         if self.checkout:
             self.window.clear_query()
             self.page.navigate(href(Route("plans")))  # where the outcome is said
-        self.window.on_online(lambda: self._spawn(self._back_online()))
+        self.window.on_online(lambda: self._spawn(self._catch_up()))
+        # Back to this tab: what other devices did since shows up without an edit here.
+        self.window.on_visible(lambda: self._spawn(self._catch_up()))
         self.window.on_offline(self._went_offline)
         await self.refresh()
         if self.checkout == "success":
@@ -133,7 +137,7 @@ class AccountUi:
         self.changed()  # the badge says offline, not that no server answers
         self._spawn(self.syncer.sync())
 
-    async def _back_online(self) -> None:
+    async def _catch_up(self) -> None:
         if self.account.state.server != "up":
             await self.refresh()
         else:

@@ -142,6 +142,14 @@ def test_sign_in_sync_a_mark_to_a_second_device_remove_it_and_sign_out(
     expect(second.locator(f".marks button[data-status='done'][data-topic='{topic}']")).to_have_attribute(
         "aria-pressed", "true")
 
+    # Later edits there show here when the learner comes back to this tab (no edit here).
+    first.locator(f".marks button[data-status='learning'][data-topic='{topic}']").click()
+    learning = f".marks button[data-status='learning'][data-topic='{topic}']"
+    second.wait_for_function("""(selector) => {
+        document.dispatchEvent(new Event('visibilitychange'));  // the tab shown again
+        return document.querySelector(selector)?.getAttribute('aria-pressed') === 'true';
+    }""", arg=learning, polling=1000, timeout=BOOT_TIMEOUT_MS)
+
     second.goto("/#/account")
     devices = second.locator(".devices li.device")
     expect(devices).to_have_count(2)
@@ -158,8 +166,7 @@ def test_sign_in_sync_a_mark_to_a_second_device_remove_it_and_sign_out(
     expect(first.locator(".sync .sync-words")).to_have_text(
         "This device was removed from your account's devices.")
     first.goto(f"/#/topic/{topic}")
-    expect(first.locator(f".marks button[data-status='done'][data-topic='{topic}']")).to_have_attribute(
-        "aria-pressed", "true")
+    expect(first.locator(learning)).to_have_attribute("aria-pressed", "true")
 
     second.goto("/#/account")
     second.locator("button[data-action='sign-out']").click()
