@@ -324,6 +324,32 @@ def test_notes_reach_the_server_only_while_the_learner_turned_that_on(
     assert not any("zebra-43" in body for body in bodies)
 
 
+def test_a_third_device_on_the_free_plan_is_told_the_limit_and_syncs_once_one_is_removed(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    provider.user = Learner(id=13, login="mh", name="Margaret Hamilton", email="mh@example.org")
+    try:
+        pages = [device(browsers, browser, site) for _ in range(3)]
+        for page in pages:
+            sign_in(page)
+    finally:
+        provider.user = Learner(id=4242, login="ada", name="Ada Lovelace", email="ada@example.org")
+    third = pages[2]
+    expect(third.locator(f"{BADGE} .sync-state")).to_have_attribute("data-phase", "error")
+    third.goto("/#/account")
+    words = third.locator(".sync .sync-words")
+    expect(words).to_have_text("Your plan syncs 2 devices and this would be another: remove one "
+                               "below, or move to Pro.")
+    listed = third.locator(".devices li.device")
+    expect(listed).to_have_count(2)  # the other two; this one is not syncing
+    listed.first.locator("button[data-action='remove-device']").click()
+    expect(listed).to_have_count(1)
+    third.locator("button[data-action='sync-now']").click()
+    expect(words).to_have_text("Synced")
+    expect(listed).to_have_count(2)
+    expect(third.locator(".devices li.device[data-mine]")).to_have_count(1)
+
+
 def test_a_refused_sign_in_says_why_on_the_account_page(
     browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
 ) -> None:
