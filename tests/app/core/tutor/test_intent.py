@@ -20,6 +20,9 @@ def test_nearest_centroid_wins() -> None:
 def test_explain_is_kept_unless_another_intent_is_clearly_closer() -> None:
     assert CLASSIFIER.classify([0.70, 0.703, 0.0, 0.0]).intent == "explain"
     assert CLASSIFIER.classify([0.70, 0.703, 0.0, 0.0], margin=0.0).intent == "solve"
+    # Within the quantisation noise seen on e5 (about 0.01), a tie is an explanation.
+    assert CLASSIFIER.classify([0.70, 0.71, 0.0, 0.0]).intent == "explain"
+    assert CLASSIFIER.classify([0.70, 0.72, 0.0, 0.0]).intent == "solve"
 
 
 def test_prototypes_cover_every_intent_in_both_languages() -> None:
