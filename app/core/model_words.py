@@ -6,6 +6,10 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "models_link": "AI models",
+        "size_gb": "{n} GB",
+        "size_mb": "{n} MB",
+        "size_kb": "{n} kB",
+        "decimal_point": ".",
         "models_manage": "Manage the AI models",
         "models_intro": "The tutor's AI runs in this browser. Its models are downloaded once, kept "
                         "on this device and loaded from here, offline too; nothing you type is sent "
@@ -57,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ru": {
         "models_link": "Модели ИИ",
+        "size_gb": "{n} ГБ",
+        "size_mb": "{n} МБ",
+        "size_kb": "{n} КБ",
+        "decimal_point": ",",
         "models_manage": "Управлять моделями ИИ",
         "models_intro": "ИИ наставника работает в этом браузере. Модели скачиваются один раз, хранятся "
                         "на этом устройстве и загружаются отсюда, в том числе без сети; ничего из "

@@ -12,13 +12,13 @@ from app.services.stored_models import ModelShelf, Outcome, StoredModel
 from app.ui.html import Markup, h
 
 
-def size_text(total: int) -> str:
-    """Bytes in decimal units, as disks are sold: 1.2 GB, 135 MB, 312 kB."""
+def size_text(total: int, lang: str = "en") -> str:
+    """Bytes in decimal units, as disks are sold: 1.2 GB, 135 MB, 312 kB (in ``lang``)."""
     if total >= 1_000_000_000:
-        return f"{total / 1_000_000_000:.1f} GB"
+        return t(lang, "size_gb", n=f"{total / 1_000_000_000:.1f}".replace(".", t(lang, "decimal_point")))
     if total >= 1_000_000:
-        return f"{total / 1_000_000:.0f} MB"
-    return f"{max(total, 0) / 1000:.0f} kB"
+        return t(lang, "size_mb", n=f"{total / 1_000_000:.0f}")
+    return t(lang, "size_kb", n=f"{max(total, 0) / 1000:.0f}")
 
 
 def shown(models: list[StoredModel], in_use: Collection[str]) -> list[StoredModel]:
@@ -27,7 +27,8 @@ def shown(models: list[StoredModel], in_use: Collection[str]) -> list[StoredMode
 
 
 def state_text(model: StoredModel, lang: str) -> str:
-    return t(lang, f"model_state_{model.state}", stored=size_text(model.stored), size=size_text(model.size))
+    return t(lang, f"model_state_{model.state}", stored=size_text(model.stored, lang),
+             size=size_text(model.size, lang))
 
 
 def outcome_text(outcome: Outcome, lang: str) -> str:
@@ -35,7 +36,7 @@ def outcome_text(outcome: Outcome, lang: str) -> str:
         return t(lang, "model_failed", error=outcome.error)
     if outcome.task == "verify" and outcome.bad:
         return t(lang, "model_done_verify_bad", n=outcome.bad)
-    return t(lang, f"model_done_{outcome.task}", size=size_text(outcome.bytes))
+    return t(lang, f"model_done_{outcome.task}", size=size_text(outcome.bytes, lang))
 
 
 def _activity(shelf: ModelShelf, model: StoredModel, lang: str) -> Markup | None:
@@ -46,7 +47,8 @@ def _activity(shelf: ModelShelf, model: StoredModel, lang: str) -> Markup | None
         return h("p", {"class": "model-activity"}, t(lang, "model_deleting"))
     done, total = shelf.progress.get(model.id, (0, model.size))
     key = "model_downloading" if task == "download" else "model_verifying"
-    return h("p", {"class": "model-activity"}, t(lang, key, done=size_text(done), total=size_text(total)),
+    return h("p", {"class": "model-activity"},
+             t(lang, key, done=size_text(done, lang), total=size_text(total, lang)),
              h("progress", {"max": total or 1, "value": done}))
 
 
@@ -74,7 +76,7 @@ def model_row(shelf: ModelShelf, model: StoredModel, in_use: bool, lang: str) ->
                                               dtype=model.dtype))),
         h("td", None, t(lang, f"model_for_{model.role}"),
           [" · ", h("span", {"class": "in-use"}, t(lang, "model_in_use"))] if in_use else None),
-        h("td", {"class": "size"}, size_text(model.size)),
+        h("td", {"class": "size"}, size_text(model.size, lang)),
         h("td", {"class": "state"}, h("span", {"class": "state-text"}, state_text(model, lang)),
           _activity(shelf, model, lang),
           h("p", {"class": "model-outcome", "role": "status" if outcome.ok else "alert"},
@@ -88,8 +90,8 @@ def storage_line(shelf: ModelShelf, lang: str) -> Markup | None:
     if storage is None:
         return None
     return h("p", {"class": "storage"},
-             t(lang, "models_storage", used=size_text(storage.usage), quota=size_text(storage.quota),
-               free=size_text(storage.free)), " ",
+             t(lang, "models_storage", used=size_text(storage.usage, lang),
+               quota=size_text(storage.quota, lang), free=size_text(storage.free, lang)), " ",
              t(lang, "models_persisted" if storage.persisted else "models_not_persisted"))
 
 
@@ -135,15 +137,15 @@ def consent(ask: Consent | None, declined: bool, lang: str) -> Markup:
     if ask is None:
         return h("div", attrs, h("p", {"class": "meta consent-declined"}, t(lang, "consent_declined"))
                  if declined else None)
-    names = ", ".join(f"{m.id} ({t(lang, f'model_role_{m.role}')}, {size_text(m.missing)})"
+    names = ", ".join(f"{m.id} ({t(lang, f'model_role_{m.role}')}, {size_text(m.missing, lang)})"
                       for m in ask.models)
     key = "consent_text_one" if len(ask.models) == 1 else "consent_text"
     return h(
         "div", {**attrs, "data-size": ask.size},
         h("h3", {"id": "consent-title"}, t(lang, "consent_title")),
-        h("p", {"class": "consent-text"}, t(lang, key, n=len(ask.models), size=size_text(ask.size),
+        h("p", {"class": "consent-text"}, t(lang, key, n=len(ask.models), size=size_text(ask.size, lang),
                                             models=names)),
-        h("p", {"class": "meta"}, t(lang, "consent_free", free=size_text(ask.free)))
+        h("p", {"class": "meta"}, t(lang, "consent_free", free=size_text(ask.free, lang)))
         if ask.free is not None else None,
         h("p", {"class": "meta consent-question"}, t(lang, "consent_question", question=ask.question)),
         h("div", {"class": "buttons"},

@@ -24,6 +24,7 @@ def test_every_word_is_in_both_languages() -> None:
 def test_sizes_and_which_models_are_shown() -> None:
     assert [models_view.size_text(n) for n in (1_234_000_000, 135_047_133, 311_208)] == [
         "1.2 GB", "135 MB", "311 kB"]
+    assert [models_view.size_text(n, "ru") for n in (1_234_000_000, 311_208)] == ["1,2 ГБ", "311 КБ"]
     models = [stored("e5"), stored("tiny-a", "tiny"), stored("tiny-b", "tiny", got=5),
               stored("tiny-c", "tiny")]
     assert [m.id for m in models_view.shown(models, {"tiny-c"})] == ["e5", "tiny-b", "tiny-c"]
