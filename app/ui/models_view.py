@@ -77,7 +77,7 @@ def model_row(shelf: ModelShelf, model: StoredModel, in_use: bool, lang: str) ->
         h("td", None, t(lang, f"model_for_{model.role}"),
           [" · ", h("span", {"class": "in-use"}, t(lang, "model_in_use"))] if in_use else None),
         h("td", {"class": "size"}, size_text(model.size, lang)),
-        h("td", {"class": "state"}, h("span", {"class": "state-text"}, state_text(model, lang)),
+        h("td", {"class": "model-state"}, h("span", {"class": "state-text"}, state_text(model, lang)),
           _activity(shelf, model, lang),
           h("p", {"class": "model-outcome", "role": "status" if outcome.ok else "alert"},
             outcome_text(outcome, lang)) if outcome else None),
