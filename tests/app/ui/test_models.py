@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.app.ui.test_quiz_review import AXE, serious_violations
 from tests.app.ui.test_shell import boot
 from tests.app.ui.test_tutor import ANSWER_TIMEOUT_MS, ask, models_built
 
@@ -125,3 +126,29 @@ def test_the_first_ask_says_what_it_downloads_and_never_asks_again(page: Page) -
     expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages|uncovered"),
                                        timeout=ANSWER_TIMEOUT_MS)
     expect(consent).to_be_empty()
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install)")
+def test_the_model_page_and_the_consent_have_no_serious_accessibility_violations(
+        browser: Browser, base_url: str) -> None:
+    # The page's CSP forbids inline scripts, as it should; axe is injected past it.
+    context = browser.new_context(base_url=base_url, bypass_csp=True, service_workers="block")
+    try:
+        page = context.new_page()
+        boot(page, f"/?tutor={GENERATOR}#/models")
+        row = page.locator(f"tr.stored-model[data-model='{GENERATOR}']")
+        row.locator("button.model-download").click()
+        expect(row).to_have_attribute("data-state", "stored", timeout=60_000)
+        found: list[str] = []
+        for lang in ("en", "ru"):
+            page.locator(f"header button.lang[data-lang='{lang}']").click()
+            page.evaluate("hash => { location.hash = hash }", "#/models")
+            expect(row.locator("button.model-delete")).to_be_visible()
+            found += serious_violations(page, f"{lang} #/models")
+        page.evaluate("hash => { location.hash = hash }", "#/topic/python.loops")
+        ask(page, "Что такое цикл?")
+        expect(page.locator("#tutor-consent h3")).to_be_visible(timeout=60_000)
+        found += serious_violations(page, "ru consent")
+        assert found == []
+    finally:
+        context.close()
