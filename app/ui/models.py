@@ -86,7 +86,8 @@ class ModelsUi:
         """True when the tutor may load ``model_ids``: all are stored, or the learner
         chose Download; False when they chose Not now."""
         if self._answer is not None and not self._answer.done():
-            return False  # one question waits already
+            self._give_back(question)  # one question waits already: this one goes back in the box
+            return False
         try:
             missing = await self.shelf.missing(model_ids)
         except TropaError:
