@@ -9,14 +9,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_covered": "The library does not cover this question, so the tutor does not "
                        "make up an answer.",
         "related": "Nearest topics, which may not answer it",
-        "answer_echoed": "the model repeated its instructions instead of answering; the "
-                         "passages it was given are listed",
+        "answer_echoed": "The model repeated its instructions instead of answering, so here are the "
+                         "passages it was given.",
+        "answer_wrong_language": "The model answered in another language, twice, so here are the "
+                                 "passages it was given.",
     },
     "ru": {
         "not_covered": "В библиотеке нет материала по этому вопросу, поэтому наставник не "
                        "выдумывает ответ.",
         "related": "Ближайшие темы (возможно, они не отвечают на вопрос)",
-        "answer_echoed": "модель повторила свои инструкции вместо ответа; ниже источники, "
-                         "которые ей были даны",
+        "answer_echoed": "Модель повторила свои инструкции вместо ответа, поэтому вот "
+                         "источники, которые ей были даны.",
+        "answer_wrong_language": "Модель дважды ответила не на том языке, поэтому вот "
+                                 "источники, которые ей были даны.",
     },
 }

@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from app.core.errors import TropaError
 from app.core.i18n import t
 from app.core.library.catalog import Library
 from app.core.settings import Settings
-from app.core.tutor.answer import Answer, cite, printable
+from app.core.tutor.answer import Answer, cite, in_language, printable
 from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import (
@@ -41,6 +42,9 @@ from app.services.pipelines import PipelineState
 from app.services.retriever import Retriever
 
 MAX_NEW_TOKENS = 256
+# Added to the question when an answer came back in another language than the learner's.
+LANGUAGE_AGAIN = {"en": "Important: write the answer in English.",
+                  "ru": "Важно: напиши ответ на русском языке."}
 
 __all__ = ["Exchange", "Scope", "Tutor"]
 
@@ -134,6 +138,14 @@ class Tutor:
         if exchange.hits and exchange.answer is None:
             exchange.answer = cite("", exchange.hits)
 
+    @staticmethod
+    def _passages_instead(exchange: Exchange, why: str) -> None:
+        """The generated answer is unusable: answer with the passages, saying ``why`` (a
+        message key) in ``error``, which the panel shows in place of the usual notice."""
+        exchange.status, exchange.text = "passages", ""
+        exchange.error = t(exchange.lang, why)
+        exchange.answer = cite("", exchange.hits)
+
     async def _answer(self, exchange: Exchange, scope: Scope, previous: list[Turn]) -> None:
         await self.start()
         vector = (await self.retriever.embed_queries([exchange.question]))[0]
@@ -182,7 +194,30 @@ class Tutor:
         return vector
 
     async def _generate(self, exchange: Exchange, messages: list[dict[str, str]]) -> None:
-        exchange.status = "generating"
+        result = await self._stream(exchange, messages)
+        if not result.get("interrupted") and not in_language(exchange.text, exchange.lang):
+            # Once more, the language said last (where a small model heeds it most).
+            retry = [*messages[:-1], {**messages[-1], "content": (
+                f"{messages[-1]['content']}\n\n{LANGUAGE_AGAIN.get(exchange.lang, '')}")}]
+            result = await self._stream(exchange, retry)
+        if result.get("interrupted"):
+            exchange.status = "stopped"
+        elif not exchange.text.strip():
+            # Only the prompt came back: show the passages rather than the frame.
+            self._passages_instead(exchange, "answer_echoed")
+            return
+        elif not in_language(exchange.text, exchange.lang):
+            self._passages_instead(exchange, "answer_wrong_language")
+            return
+        else:
+            exchange.status = "done"
+        # A plan is built from the trail's topic list, not from the passages: it cites none.
+        exchange.answer = cite(exchange.text, exchange.hits) if exchange.intent != "plan" else Answer(
+            exchange.text.strip(), (), False)
+
+    async def _stream(self, exchange: Exchange, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """Generate into ``exchange.text`` as the tokens come, without the prompt's echo."""
+        exchange.status, exchange.text = "generating", ""
         raw = ""
 
         def token(text: str) -> None:
@@ -192,17 +227,9 @@ class Tutor:
             self.on_change()
 
         result = await self.inference.generate(self.generator.id, messages, MAX_NEW_TOKENS, token)
-        raw = printable(str(result.get("text", raw)))
-        exchange.text = strip_echo(raw, exchange.hits)
+        exchange.text = strip_echo(printable(str(result.get("text", raw))), exchange.hits)
         self.generator.ran_on(result)
-        if raw.strip() and not exchange.text.strip() and not result.get("interrupted"):
-            # Only the prompt came back: show the passages rather than the frame.
-            self._fail(exchange, t(exchange.lang, "answer_echoed"))
-            return
-        # A plan is built from the trail's topic list, not from the passages: it cites none.
-        exchange.answer = cite(exchange.text, exchange.hits) if exchange.intent != "plan" else Answer(
-            exchange.text.strip(), (), False)
-        exchange.status = "stopped" if result.get("interrupted") else "done"
+        return result
 
     async def stop(self) -> bool:
         """Interrupt the answer being generated, if any."""

@@ -77,7 +77,8 @@ def exchange_view(exchange: Exchange, lang: str) -> Markup:
     if exchange.status == "waiting":
         body.append(h("p", {"class": "pending"}, t(lang, "waiting_model")))
     if exchange.status == "passages":
-        body.append(h("p", {"class": "notice"}, t(lang, "passages_only")))
+        # ``error`` says why an answer that was generated is not shown, if that is the case.
+        body.append(h("p", {"class": "notice"}, exchange.error or t(lang, "passages_only")))
     if exchange.status == "uncovered":
         body.append(h("p", {"class": "notice uncovered"}, t(lang, "not_covered")))
         body.append(h("p", {"class": "related"}, t(lang, "related"), ": ", topic_links(exchange)))

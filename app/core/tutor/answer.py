@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,26 @@ def printable(text: str) -> str:
         char for char in text
         if char in "\t\n\r" or unicodedata.category(char) not in ("Cc", "Cs")
     )
+
+
+# Code (fenced blocks and `spans`) is in no natural language: left out of the language check.
+_CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
+# Share of Cyrillic among the letters: a Russian answer names English terms (git, SELECT),
+# an English one has next to no Cyrillic. The issue's bad case was 17% Cyrillic.
+MIN_CYRILLIC_RU = 0.5
+MAX_CYRILLIC_EN = 0.1
+# Fewer letters than this say nothing about the language.
+MIN_LETTERS = 20
+
+
+def in_language(text: str, lang: str) -> bool:
+    """Whether ``text`` (outside code) is written in ``lang`` ("en" or "ru"); True for a
+    text too short to tell, or a language this check does not know."""
+    letters = [char for char in _CODE.sub(" ", text) if char.isalpha()]
+    if len(letters) < MIN_LETTERS or lang not in ("en", "ru"):
+        return True
+    cyrillic = sum("\u0400" <= char <= "\u04ff" for char in letters) / len(letters)
+    return cyrillic >= MIN_CYRILLIC_RU if lang == "ru" else cyrillic <= MAX_CYRILLIC_EN
 
 
 def cite(text: str, hits: Sequence[Hit]) -> Answer:

@@ -163,7 +163,7 @@ def test_a_question_the_library_does_not_cover_is_not_answered(question: str, la
     assert exchange.text == ""
     assert not [name for name, _ in inference.calls if name == "generate"]
     assert exchange.hits  # the nearest topics, for the UI to offer as related
-    covered = asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), lang))
+    covered = asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), "en"))
     assert covered.status == "done"
 
 
@@ -234,9 +234,51 @@ def test_the_prompts_scaffolding_never_reaches_the_answer() -> None:
 def test_an_answer_that_only_echoes_the_prompt_falls_back_to_the_passages() -> None:
     tutor, _, _ = make_tutor(reply="Sources: [1] Virtual environments: Create an isolated …")
     exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))
-    assert exchange.status == "failed" and exchange.text == ""
+    assert exchange.status == "passages" and exchange.text == ""
     assert "repeated its instructions" in exchange.error
     assert exchange.answer is not None and [c.topic for c in exchange.answer.citations] == ["py.a"]
+
+
+class ScriptedInference(FakeInference):
+    """A worker whose generations answer ``replies`` in turn."""
+
+    def __init__(self, replies: list[str], **fake: Any) -> None:
+        super().__init__(**fake)
+        self.replies = replies
+
+    async def generate(self, model: str, messages: list[dict[str, str]], max_new_tokens: int,
+                       on_token: Any = None) -> dict[str, Any]:
+        self.reply = self.replies.pop(0)
+        return await super().generate(model, messages, max_new_tokens, on_token)
+
+
+def scripted_tutor(replies: list[str]) -> tuple[Tutor, ScriptedInference]:
+    vectors = [bag_of_words(f"{p['title']}: {p['text']}") for p in PASSAGES]
+    inference = ScriptedInference(replies, vectors={RETRIEVAL["vectors"]: vectors})
+    tutor = Tutor(inference, FakeApi({RETRIEVAL["passages"]: PASSAGES}),
+                  Library.from_dict({**DATA, "retrieval": RETRIEVAL}), Settings(generator="gen-x"))
+    return tutor, inference
+
+
+ENGLISH = "Create the environment with python -m venv .venv and then activate it [1]."
+RUSSIAN = "Создайте окружение командой python -m venv .venv и активируйте его [1]."
+
+
+def test_an_answer_in_another_language_is_asked_again_once() -> None:
+    tutor, inference = scripted_tutor([ENGLISH, RUSSIAN])
+    exchange = asyncio.run(tutor.ask("Как создать виртуальное окружение venv?", Scope(), "ru"))
+    assert exchange.status == "done" and exchange.text == RUSSIAN
+    second = [args for name, args in inference.calls if name == "generate"][1]
+    assert second[-1]["content"].endswith("Важно: напиши ответ на русском языке.")
+
+
+def test_a_second_answer_in_another_language_falls_back_to_the_passages() -> None:
+    tutor, inference = scripted_tutor([ENGLISH, ENGLISH])
+    exchange = asyncio.run(tutor.ask("Как создать виртуальное окружение venv?", Scope(), "ru"))
+    assert exchange.status == "passages" and exchange.text == ""
+    assert "не на том языке" in exchange.error
+    assert exchange.answer is not None and exchange.answer.citations
+    assert len([name for name, _ in inference.calls if name == "generate"]) == 2
 
 
 class BuggyInference(FakeInference):

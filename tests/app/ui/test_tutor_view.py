@@ -7,7 +7,7 @@ import asyncio
 from app.core.tutor.conversation import Exchange, Scope
 from app.services.pipelines import PipelineState
 from app.ui import tutor_view
-from tests.app.services.test_tutor import make_tutor
+from tests.app.services.test_tutor import ENGLISH, make_tutor, scripted_tutor
 
 
 def test_loading_ready_and_failed_models_say_what_they_are_doing() -> None:
@@ -81,3 +81,12 @@ def test_the_hint_names_each_topic_once() -> None:
     html = tutor_view.exchange_view(exchange, "en")
     hint = html.split('class="hint">')[1].split("</p>")[0]
     assert hint.count(f'href="#/topic/{first.passage.topic}"') == 1
+
+
+def test_passages_given_instead_of_an_unusable_answer_say_why() -> None:
+    tutor, _ = scripted_tutor([ENGLISH, ENGLISH])
+    exchange = asyncio.run(tutor.ask("Как создать виртуальное окружение venv?", Scope(), "ru"))
+    html = tutor_view.exchange_view(exchange, "ru")
+    assert "Модель дважды ответила не на том языке" in html
+    assert "Языковая модель не может работать" not in html
+    assert 'class="sources"' in html

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.tutor.answer import cite
+from app.core.tutor.answer import cite, in_language
 from app.core.tutor.retrieval import Hit, Passage
 
 HITS = [Hit(Passage(0, "py.a", "en", "py", "A", "x"), 0.9),
@@ -26,3 +26,13 @@ def test_printable_drops_control_characters_a_small_model_may_emit() -> None:
 
     assert printable("a\x18b\x00c\td\ne\r\ud800f") == "ab" + "c\td\ne\rf"
     assert printable("Привет [1]") == "Привет [1]"
+
+
+def test_the_answers_language_is_checked_outside_code() -> None:
+    russian = "Чтобы отменить изменения, выполните `git restore file.txt` — это вернёт файл [1]."
+    assert in_language(russian, "ru") and not in_language(russian, "en")
+    english = "Run git restore on the file to drop the changes you have not committed [1]."
+    assert in_language(english, "en") and not in_language(english, "ru")
+    code_heavy = "Так:\n```\ngit restore --staged file.txt\ngit restore file.txt\n```\nГотово."
+    assert in_language(code_heavy, "ru")
+    assert in_language("OK [1].", "ru")  # too short to tell
