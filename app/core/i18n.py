@@ -92,7 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data_import_note": "Importing adds the file's data to this browser; an entry the file also "
         "holds is replaced by the file's copy. Nothing is changed unless the whole file is valid.",
         "data_no_file": "Choose a file first.",
-        "data_imported": "Imported {n} entries from {name}.",
+        "data_imported": "Entries imported from {name}: {n}.",
         "data_refused": "{name} was not imported, and nothing here was changed.",
         "roadmaps": "Roadmaps",
         "topics_count": "Topics: {n}",

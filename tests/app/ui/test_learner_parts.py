@@ -189,7 +189,7 @@ def test_export_offers_the_file_and_a_good_import_reloads_the_page(apps: Callabl
     assert fresh.page.reloads == 1
     assert fresh.run(fresh.store.get("notes", "py.a"))["text"] == "kept"
     said = fresh.preferences.saved[IMPORTED_KEY]
-    assert said == f"Imported 1 entries from {name}."
+    assert said == f"Entries imported from {name}: 1."
     # What the page says after the reload, once:
     after = DataUi(Backup(fresh.store), fresh.page, fresh.preferences, lang=lambda: "en",
                    route=lambda: parse("#/data"), rerender=lambda: None)

@@ -135,7 +135,8 @@ def test_the_data_file_restores_a_note_and_a_mark_in_a_fresh_browser_and_a_broke
         count(other, "notes").to_have_text("0")
         other.locator("#data-file").set_input_files(str(saved))
         other.locator(".import button[type='submit']").click()
-        expect(other.locator(".data-message")).to_contain_text(f"from {name}.", timeout=BOOT_TIMEOUT_MS)
+        expect(other.locator(".data-message")).to_contain_text(f"imported from {name}: ",
+                                                               timeout=BOOT_TIMEOUT_MS)
         expect(other.locator("#app")).to_have_attribute("data-state", "ready")
         count(other, "notes").to_have_text("1")
         count(other, "progress").to_have_text("1")
@@ -172,6 +173,7 @@ def test_search_adds_results_by_meaning_once_the_tutor_has_loaded_its_embedder(
     boot(page, "/?tutor=tiny-llama#/topic/python.loops")  # a tiny generator: the embedder is real
     page.locator("#tutor-form textarea").fill("What does a for loop do?")
     page.locator("#tutor-form .ask").click()
+    page.locator("#tutor-consent .consent-download").click()  # the first download is asked first
     expect(page.locator(f"#tutor-status [data-model='{embedder}']")).to_have_attribute(
         "data-phase", "ready", timeout=MODEL_TIMEOUT_MS)
     page.locator("#search-q").fill("iteraton colection")  # misspelt: no word matches
