@@ -206,3 +206,12 @@ def test_a_broken_file_or_none_is_refused_and_nothing_is_written(apps: Callable[
     assert "new.json was not imported, and nothing here was changed." in html
     assert "made by a newer version of Tropa" in html and 'role="alert"' in html
     assert app.store.texts == {} and app.page.reloads == 0
+
+
+def test_a_note_is_shown_as_text_never_as_markup_and_in_the_learners_language(
+        apps: Callable[..., App]) -> None:
+    app = apps("#/topic/py.a")
+    app.click("language", lang="ru")
+    html = app.submit("note", topic="py.a", note='<img src=x onerror="alert(1)"> [a](javascript:alert(1))')
+    assert "<img" not in html and "&lt;img src=x" in html and 'href="javascript' not in html
+    assert "Заметка сохранена." in html and "Ваша заметка" in html
