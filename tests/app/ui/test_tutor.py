@@ -44,9 +44,13 @@ def sent(context: BrowserContext) -> Iterator[list[tuple[str, str]]]:
     yield seen
 
 
-def ask(page: Page, question: str) -> Any:
+def ask(page: Page, question: str, *, download: bool = False) -> Any:
+    """Ask ``question``; ``download``: the models are not on the device yet, so the tutor
+    first asks to download them (app.ui.models), and the learner agrees."""
     page.locator("#tutor-form textarea").fill(question)
     page.locator("#tutor-form .ask").click()
+    if download:
+        page.locator("#tutor-consent button.consent-download").click(timeout=60_000)
     return page.locator("#tutor-log .exchange").last
 
 
@@ -77,7 +81,7 @@ def test_streamed_answer_cites_the_topic_that_holds_it(
     boot(page)
     if lang == "ru":
         page.get_by_role("button", name="Русский").click()
-    exchange = ask(page, question)
+    exchange = ask(page, question, download=True)
     # Passages are shown before the model has written anything.
     expect(exchange.locator(".passages li").first).to_be_attached(timeout=ANSWER_TIMEOUT_MS)
     expect(exchange).to_have_attribute("data-status", "generating", timeout=ANSWER_TIMEOUT_MS)
@@ -103,7 +107,7 @@ def test_stop_interrupts_the_answer(page: Page, sent: list[tuple[str, str]], bas
     # model may end at once at a random end-of-text token, too soon to be stopped).
     boot(page, "/#/topic/python.loops")
     question = "Explain loops at great length please, with many examples"
-    exchange = ask(page, question)
+    exchange = ask(page, question, download=True)
     expect(exchange).to_have_attribute("data-status", "generating", timeout=ANSWER_TIMEOUT_MS)
     expect(exchange.locator(".answer-text")).not_to_be_empty(timeout=ANSWER_TIMEOUT_MS)
     page.locator("#tutor-form .stop").click()
@@ -122,8 +126,8 @@ def test_the_conversation_is_still_there_after_a_reload_and_a_browser_restart(
     try:
         page = context.pages[0] if context.pages else context.new_page()
         boot(page, topic)
-        for question in ("What does a for loop do?", "And a while loop?"):
-            exchange = ask(page, question)
+        for n, question in enumerate(("What does a for loop do?", "And a while loop?")):
+            exchange = ask(page, question, download=n == 0)
             expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages"),
                                                timeout=ANSWER_TIMEOUT_MS)
         answers = page.locator("#tutor-log .exchange .answer-text").all_inner_texts()
