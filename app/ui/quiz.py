@@ -148,11 +148,14 @@ class QuizUi:
         session = self.session
         if session is None:
             return
-        for element_id, words in (("quiz-count", quiz_view.count(session, self.lang())),
-                                  ("quiz-model-status", quiz_view.model_status(session.model, self.lang()))):
-            element = self.page.element(element_id)
-            if element:
-                element.innerHTML = str(words or "")
+        count = self.page.element("quiz-count")
+        if count:
+            count.textContent = quiz_view.count(session, self.lang())
+        status = self.page.element("quiz-model-status")
+        if status:  # the same live region, so a screen reader says each change
+            for name, value in quiz_view.run_data(session.model).items():
+                status.setAttribute(name, value)
+            status.innerHTML = str(quiz_view.model_status(session.model, self.lang()) or "")
 
     async def submit(self, action: str, form: Any) -> None:
         maker = self.maker()

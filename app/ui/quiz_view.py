@@ -122,6 +122,21 @@ def model_status(run: ModelRun, lang: str) -> Markup | None:
     return Markup(words)
 
 
+def run_data(run: ModelRun) -> dict[str, str]:
+    """The model's turn as data attributes (read by bench/quiz_model.py)."""
+    if run.state == "idle":
+        return {}
+    return {"data-state": run.state, "data-asked": str(run.asked), "data-parsed": str(run.parsed),
+            "data-verified": str(run.verified), "data-rekeyed": str(run.rekeyed),
+            "data-dropped": str(run.dropped), "data-seconds": str(run.seconds)}
+
+
+def model_line(run: ModelRun, lang: str) -> Markup:
+    """``#quiz-model-status``: the model's turn in words, and as data."""
+    return h("p", {"class": "model-status", "id": "quiz-model-status", "role": "status", **run_data(run)},
+             model_status(run, lang))
+
+
 def count(session: QuizSession, lang: str) -> str:
     return t(lang, "quiz_progress", n=min(session.index + 1, len(session.questions)),
              total=len(session.questions))
@@ -160,8 +175,7 @@ def stage(session: QuizSession, shown: Stage, lang: str) -> Markup:
              h("p", {"class": "count", "id": "quiz-count"}, count(session, lang)) if question else None,
              origin, body,
              h("p", {"class": "notice", "role": "alert"}, shown.message) if shown.message else None,
-             h("p", {"class": "model-status", "id": "quiz-model-status", "role": "status"},
-               model_status(session.model, lang)),
+             model_line(session.model, lang),
              offer)
 
 
