@@ -117,6 +117,30 @@ def test_stop_interrupts_the_answer(page: Page, sent: list[tuple[str, str]], bas
 
 @pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
                     reason="models not built: run `make models`")
+def test_an_off_topic_question_gets_no_made_up_answer_and_no_sources(
+    page: Page, sent: list[tuple[str, str]], base_url: str
+) -> None:
+    boot(page, "/?tutor=tiny-qwen2#/")
+    page.get_by_role("button", name="Русский").click()
+    question = "Какой лучший дебют в настольной игре го?"
+    exchange = ask(page, question)
+    consent = page.locator("#tutor-consent button.consent-download")
+    expect(consent.or_(exchange)).to_be_visible(timeout=60_000)
+    if consent.is_visible():  # the first question of a fresh profile asks to download
+        consent.click()
+    expect(exchange).to_have_attribute("data-status", "uncovered", timeout=ANSWER_TIMEOUT_MS)
+    expect(exchange.locator(".notice")).to_have_text(
+        "В библиотеке нет материала по этому вопросу, поэтому наставник не выдумывает ответ.")
+    expect(exchange.locator(".sources, .passages, .answer-text")).to_have_count(0)
+    related = exchange.locator(".related a").first
+    expect(related).to_be_visible()
+    related.click()
+    expect(page.locator("article.topic")).to_be_visible()
+    assert_private(sent, base_url, question)
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
 def test_the_conversation_is_still_there_after_a_reload_and_a_browser_restart(
     browser_type: Any, browser_type_launch_args: dict[str, Any], base_url: str, tmp_path: Path
 ) -> None:
