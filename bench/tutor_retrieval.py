@@ -185,7 +185,8 @@ def report_retrieval(passages: list[retrieval.Passage], vectors: list[list[float
             for question, learner, gold in chosen:
                 [vector] = embed([question])
                 roadmap = gold.split(".")[0] if scoped else None
-                found = search(vector, vectors, retrieval.rows_in_scope(passages, roadmap))
+                found = [pair for rows in retrieval.rows_by_language(passages, roadmap).values()
+                         for pair in search(vector, vectors, rows)]
                 hits = service.ranked(found, passages, learner)
                 topics = [h.passage.topic for h in hits]
                 ranks.append(topics.index(gold) + 1 if gold in topics else 0)
@@ -201,12 +202,15 @@ def report_retrieval(passages: list[retrieval.Passage], vectors: list[list[float
 def report_off_topic(passages: list[retrieval.Passage], vectors: list[list[float]],
                      embed: Embed) -> None:
 
-    def top(question: str) -> float:
+    def top(question: str, lang: str) -> float:
+        """The best topic's score, as the tutor checks it against the floor (library-wide)."""
         [vector] = embed([question])
-        return search(vector, vectors, [])[0][1]
+        found = [pair for rows in retrieval.rows_by_language(passages, None).values()
+                 for pair in search(vector, vectors, rows)]
+        return service.ranked(found, passages, lang)[0].score
 
-    on = sorted(top(q) for q, _, _ in QUESTIONS)
-    off = sorted(top(q) for q, _ in OFF_TOPIC)
+    on = sorted(top(q, lang) for q, lang, _ in QUESTIONS)
+    off = sorted(top(q, lang) for q, lang in OFF_TOPIC)
     print(f"top score on-topic  min {on[0]:.3f} p10 {on[len(on) // 10]:.3f} "
           f"median {statistics.median(on):.3f}")
     print(f"top score off-topic max {off[-1]:.3f} median {statistics.median(off):.3f}")

@@ -15,9 +15,10 @@ from app.core.tutor.retrieval import (
     COVERED_FLOORS,
     Hit,
     Passage,
+    align_languages,
     passages_from_json,
     rank,
-    rows_in_scope,
+    rows_by_language,
 )
 from app.ports import Api, Inference
 from contracts import library as library_format
@@ -73,10 +74,14 @@ class Retriever:
 
     async def search(self, vector: list[float], lang: str, roadmap: str | None) -> list[Hit]:
         """The passages an answer in ``lang`` is built from, within ``roadmap`` when given."""
-        found = await self.inference.search(vector, SEARCH_K, rows_in_scope(self.passages, roadmap))
+        found = []
+        for rows in rows_by_language(self.passages, roadmap).values():
+            found += await self.inference.search(vector, SEARCH_K, rows)
         return ranked(found, self.passages, lang)
 
 
 def ranked(found: list[tuple[int, float]], passages: list[Passage], lang: str) -> list[Hit]:
-    """The worker's ``found`` rows ranked as the tutor uses them (also run by the bench)."""
-    return rank(found, passages, lang, k=ANSWER_PASSAGES, per_topic=PER_TOPIC)
+    """The worker's ``found`` rows (of every language searched apart) ranked as the tutor
+    uses them (also run by the bench)."""
+    return rank(align_languages(found, passages, lang), passages, lang, k=ANSWER_PASSAGES,
+                per_topic=PER_TOPIC)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.tutor.retrieval import Passage, rank, rows_in_scope
+from app.core.tutor.retrieval import Passage, align_languages, rank, rows_by_language
 
 
 def p(row: int, topic: str, lang: str = "en", roadmap: str = "py") -> Passage:
@@ -30,9 +30,22 @@ def test_rows_outside_the_library_and_weak_hits_are_dropped() -> None:
     assert [h.passage.row for h in far_behind] == [0, 2]
 
 
-def test_scope_restricts_to_the_roadmap_in_all_languages() -> None:
-    assert rows_in_scope(PASSAGES, "py") == [0, 1, 2, 4]
-    assert rows_in_scope(PASSAGES, None) == []  # empty means everything
+def test_each_language_of_the_scope_is_searched_on_its_own() -> None:
+    assert rows_by_language(PASSAGES, "py") == {"en": [0, 2, 4], "ru": [1]}
+    assert rows_by_language(PASSAGES, None) == {"en": [0, 2, 3, 4], "ru": [1]}
+    assert rows_by_language(PASSAGES, "nothing-here") == rows_by_language(PASSAGES, None)
+
+
+def test_another_languages_passages_are_raised_by_the_gap_up_to_the_learners_best() -> None:
+    # A Russian question: unrelated Russian topic c 0.86, the English answer b 0.84.
+    passages = [p(0, "b"), p(1, "c", "ru"), p(2, "d")]
+    aligned = align_languages([(1, 0.86), (0, 0.84), (2, 0.80)], passages, "ru", gap=0.03)
+    assert [(row, round(score, 3)) for row, score in aligned] == [(1, 0.86), (0, 0.86), (2, 0.82)]
+    far = align_languages([(1, 0.86), (0, 0.80)], passages, "ru", gap=0.03)
+    assert round(far[1][1], 3) == 0.83  # raised by the gap only
+    english = align_languages([(0, 0.88), (1, 0.80)], passages, "en", gap=0.03)
+    assert round(english[1][1], 3) == 0.83  # never above the learner's best (0.88)
+    assert align_languages([(0, 0.88)], passages, "ru") == [(0, 0.88)]  # nothing in Russian
 
 
 def test_topics_are_ordered_by_their_best_passage_in_any_language() -> None:
