@@ -7,9 +7,10 @@ and how long its turn takes.
 The real server serves dist/; Chromium opens the first topic, asks the tutor one
 question (that loads the embedder and the generator, after the download consent), then
 for each topic starts its quiz and presses "Add questions written by the on-device
-model" and reads the page's own account of the turn (``#quiz-model-status``'s data:
-asked, parsed, verified, re-keyed, dropped, seconds). Every topic of the library would take hours on
-two cores (about a minute a topic), so it runs on a sample, by default two per trail.
+model" and reads the page's own account of the turn (``#quiz-model-status``'s
+data: asked, parsed, verified, re-keyed, dropped, cut by the budget, seconds). Every
+topic of the library would take hours on two cores (up to the 90 s budget a topic), so
+it runs on a sample, by default two per trail.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def model_turn(page: Page, topic: str) -> dict[str, Any]:
     if status.get_attribute("data-state") != "done":
         return {"topic": topic, "error": status.inner_text()}
     row: dict[str, Any] = {"topic": topic}
-    for name in ("asked", "parsed", "verified", "rekeyed", "dropped"):
+    for name in ("asked", "parsed", "verified", "rekeyed", "dropped", "cut"):
         row[name] = int(status.get_attribute(f"data-{name}") or 0)
     row["seconds"] = float(status.get_attribute("data-seconds") or 0)
     return row
@@ -106,7 +107,8 @@ def main() -> None:
     parsed = sum(r["parsed"] for r in done)
     print(f"topics {len(done)}/{len(rows)}; asked {asked}; parsed {parsed}; verified {verified} "
           f"({100 * verified / max(asked, 1):.0f}%, of which re-keyed {rekeyed}); "
-          f"dropped {dropped} ({100 * dropped / max(asked, 1):.0f}%); "
+          f"dropped {dropped} ({100 * dropped / max(asked, 1):.0f}%, of which cut by the budget "
+          f"{sum(r['cut'] for r in done)}); "
           f"seconds per turn: {[r['seconds'] for r in done]}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")

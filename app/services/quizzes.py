@@ -55,7 +55,8 @@ class Feedback:
 @dataclass
 class ModelRun:
     """What the model's turn did: replies asked for, parsed, verified (as given or
-    re-keyed), dropped, and the seconds it took."""
+    re-keyed), dropped (of which ``cut``: stopped by the time budget), and the seconds
+    it took."""
 
     state: RunState = "idle"
     asked: int = 0
@@ -64,6 +65,7 @@ class ModelRun:
     rekeyed: int = 0
     dropped: int = 0
     seconds: float = 0.0
+    cut: int = 0
     error: str = ""
 
 
@@ -277,6 +279,7 @@ class QuizMaker:
             with contextlib.suppress(TropaError):
                 await self.inference.interrupt()
             run.dropped += 1
+            run.cut += 1
             return None
         try:
             question = drafts.parse_reply(str(reply.get("text", "")), topic, lang, passage)

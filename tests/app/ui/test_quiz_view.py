@@ -59,5 +59,6 @@ def test_the_model_turn_is_said_in_every_state() -> None:
         assert "boom" in str(quiz_view.model_status(ModelRun("failed", error="boom"), lang))
     done = str(quiz_view.model_status(ModelRun("done", 3, 2, 2, 1, 1, 41.5), "en"))
     assert "wrote 3: 2 checked" in done and "(1 with a corrected key), 1 dropped, in 41.5 s" in done
-    line = str(quiz_view.model_line(ModelRun("done", 3, 2, 2, 1, 1, 41.5), "en"))
-    assert 'data-asked="3" data-parsed="2" data-verified="2" data-rekeyed="1" data-dropped="1"' in line
+    line = str(quiz_view.model_line(ModelRun("done", 3, 2, 2, 1, 1, 41.5, cut=1), "en"))
+    assert ('data-asked="3" data-parsed="2" data-verified="2" data-rekeyed="1" data-dropped="1" '
+            'data-cut="1"') in line
