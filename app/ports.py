@@ -61,6 +61,11 @@ class Page(Protocol):
 
     def set_document(self, title: str, lang: str) -> None: ...
 
+    def take_over(self, html: str) -> None:
+        """Put ``html`` in the root as ``innerHTML`` would, keeping the nodes of the page
+        already there (the prerendered one) that it has too."""
+        ...
+
     def scroll_to_top(self) -> None: ...
 
     def navigate(self, fragment: str) -> None:

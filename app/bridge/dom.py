@@ -51,6 +51,14 @@ class BrowserPage:
         document.title = title
         document.documentElement.lang = lang
 
+    def take_over(self, html: str) -> None:
+        # app/static/prerender.js; a page built without it gets innerHTML.
+        prerendered = getattr(window, "tropaPrerender", None)
+        if prerendered is None:
+            self.root.innerHTML = html
+        else:
+            prerendered.takeOver(self.root, html)
+
     def scroll_to_top(self) -> None:
         window.scrollTo(0, 0)
 

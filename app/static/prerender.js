@@ -10,6 +10,10 @@
  * app's shell marks #app with data-state (app/ui/shell.py), it also follows links
  * (hashchange), the language buttons and the skip link, and says which part of PyScript's
  * start is under way; from then on the app owns the page and this script does nothing.
+ *
+ * The app's first render goes through window.tropaPrerender.takeOver (app/bridge/dom.py):
+ * it keeps every node of the prerendered page that the app's markup has too, so the text
+ * the learner is reading is not drawn again (nor counted again as the largest paint).
  */
 (() => {
   const config = JSON.parse(document.getElementById('prerender-config').textContent);
@@ -100,6 +104,64 @@
     if (description) description.setAttribute('content', data.description);
     if (scroll) window.scrollTo(0, 0);
   }
+
+  const sameKind = (a, b) => a.nodeType === Node.ELEMENT_NODE && b.nodeType === Node.ELEMENT_NODE
+    && a.tagName === b.tagName && a.id === b.id && a.getAttribute('class') === b.getAttribute('class');
+
+  /** Make `old`'s children those of `fresh` (moving nodes out of it), keeping the equal ones. */
+  function morphChildren(old, fresh) {
+    let cursor = old.firstChild;
+    for (const node of Array.from(fresh.childNodes)) {
+      let match = null;
+      for (let probe = cursor; probe && !match; probe = probe.nextSibling) {
+        // Text is matched in place only: a far " " must not take the nodes before it along.
+        if (probe.isEqualNode(node)) match = probe;
+        else if (node.nodeType !== Node.ELEMENT_NODE) break;
+      }
+      if (!match && node.nodeType === Node.ELEMENT_NODE) {
+        for (let probe = cursor; probe && !match; probe = probe.nextSibling) {
+          if (sameKind(probe, node)) {
+            match = probe;
+            morph(probe, node);
+          }
+        }
+      }
+      if (match) {
+        while (cursor !== match) {
+          const next = cursor.nextSibling;
+          cursor.remove();
+          cursor = next;
+        }
+        cursor = match.nextSibling;
+      } else {
+        old.insertBefore(node, cursor);
+      }
+    }
+    while (cursor) {
+      const next = cursor.nextSibling;
+      cursor.remove();
+      cursor = next;
+    }
+  }
+
+  function morph(old, fresh) {
+    for (const { name } of Array.from(old.attributes)) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+    for (const { name, value } of Array.from(fresh.attributes)) {
+      if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+    }
+    morphChildren(old, fresh);
+  }
+
+  window.tropaPrerender = {
+    /** Put `html` in `root`, keeping the nodes already there that it has too. */
+    takeOver(root, html) {
+      const fresh = document.createElement('div');
+      fresh.innerHTML = html;
+      const expected = fresh.innerHTML;
+      morphChildren(root, fresh);
+      if (root.innerHTML !== expected) root.innerHTML = html;  // never a page the app did not draw
+    },
+  };
 
   window.addEventListener('hashchange', () => show(true));
   window.addEventListener('py:progress', (event) => {

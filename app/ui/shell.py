@@ -64,6 +64,8 @@ class Shell:
         self.consent = next((part for part in parts if isinstance(part, ModelsUi)), None)
         self.study = study
         self._tasks: set[asyncio.Future[Any]] = set()
+        # The first page drawn takes over the prerendered one (builder/prerender.py).
+        self._drawn = False
 
     # -- lifetime -------------------------------------------------------------------------
     def mount(self) -> None:
@@ -151,11 +153,16 @@ class Shell:
     def render(self) -> None:
         route = self._route()
         account = self.account
-        self.root.innerHTML = views.page(
+        html = views.page(
             self.library, route, self.lang, self._panel(route), self._learning(),
             trail_view=self._trail_view(), note=self._topic_blocks(route),
             content=self._content(route),
             account=account.badge(self.lang) if account else None)
+        if self._drawn:
+            self.root.innerHTML = html
+        else:
+            self.page.take_over(html)
+            self._drawn = True
         self.page.set_document(views.title_of(self.library, route, self.lang), self.lang)
 
     def _tutor_changed(self) -> None:
