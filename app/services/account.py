@@ -65,6 +65,7 @@ class Account:
         self.on_change = on_change
         self.state = AccountState()
         self._csrf = ""
+        self._profile_saves = 0  # a refresh begun before a save must not undo it
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -75,6 +76,7 @@ class Account:
     async def refresh(self) -> AccountState:
         """Ask the server who is signed in, then (when someone is) the profile, the plan
         and the devices. No answer, or one that is not Tropa's, means no server."""
+        saves = self._profile_saves
         try:
             reply = await self.transport.send(Request("GET", "/api/session"))
         except TransportError as error:
@@ -96,6 +98,10 @@ class Account:
                 await self._load_learner(state)
             except AccountError as error:
                 state.notice = str(error)
+        if saves != self._profile_saves and state.user_id == self.state.user_id:
+            # Saved while this refresh waited for its answers: the saved profile is newer.
+            state.display_name, state.language = self.state.display_name, self.state.language
+            state.preferences = self.state.preferences
         self.state = state
         self.on_change()
         return state
@@ -145,6 +151,7 @@ class Account:
         if preferences is not None:
             body["preferences"] = {**self.state.preferences, **preferences}
         profile = await self._json("PATCH", "/api/me/profile", body)
+        self._profile_saves += 1
         self.state.display_name = str(profile.get("display_name") or self.state.display_name)
         self.state.language = str(profile.get("language") or self.state.language)
         if isinstance(profile.get("preferences"), dict):

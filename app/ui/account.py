@@ -180,13 +180,33 @@ class AccountUi:
         return None
 
     def changed(self) -> None:
-        """The account or sync changed: redraw the page if it shows them, else only the badge."""
+        """The account or sync changed: redraw the page if it shows them (keeping what the
+        learner was typing in the profile form), else only the badge."""
         if self.route().view in PAGES:
+            typed = self._typed()
             self.rerender()
+            self._put_back(typed)
             return
         badge = self.page.element("account-badge")
         if badge:
             badge.outerHTML = str(self.badge(self.lang()))
+
+    def _typed(self) -> dict[str, tuple[str, bool]]:
+        """Each profile field's value and whether it has the focus, as the page has them."""
+        fields = {}
+        for field_id in account_view.PROFILE_FIELDS:
+            element = self.page.element(field_id)
+            if element:
+                fields[field_id] = (str(element.value), bool(element.matches(":focus")))
+        return fields
+
+    def _put_back(self, typed: dict[str, tuple[str, bool]]) -> None:
+        for field_id, (value, focused) in typed.items():
+            element = self.page.element(field_id)
+            if element:
+                element.value = value
+                if focused:
+                    element.focus()
 
     # -- actions ----------------------------------------------------------------------------
 

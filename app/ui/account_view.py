@@ -16,6 +16,10 @@ from app.services.account import PROVIDER_NAMES, AccountState
 from app.services.syncing import SyncStatus
 from app.ui.html import Markup, h
 
+# The profile form's fields: what the learner types there outlives a redraw of the page.
+NAME_FIELD, LANGUAGE_FIELD = "profile-name", "profile-language"
+PROFILE_FIELDS = (NAME_FIELD, LANGUAGE_FIELD)
+
 
 @dataclass(frozen=True)
 class AccountView:
@@ -152,9 +156,10 @@ def profile_form(state: AccountState, lang: str) -> Markup:
         "form", {"class": "profile", "data-action": "profile"},
         h("h2", None, t(lang, "profile")),
         h("label", None, t(lang, "display_name"), " ",
-          h("input", {"name": "display_name", "value": state.display_name, "maxlength": 80,
+          h("input", {"id": NAME_FIELD, "name": "display_name", "value": state.display_name, "maxlength": 80,
                       "required": True, "autocomplete": "nickname"})),
-        h("label", None, t(lang, "profile_language"), " ", h("select", {"name": "language"}, options)),
+        h("label", None, t(lang, "profile_language"), " ",
+          h("select", {"id": LANGUAGE_FIELD, "name": "language"}, options)),
         h("button", {"type": "submit"}, t(lang, "save_profile")),
     )
 
