@@ -22,14 +22,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from app.core.learner.progress import Progress
 from app.core.library.catalog import Library
 from app.core.library.routes import HOME, Route
 from app.ui import boot_view, views
 from app.ui.html import Markup, render
+from app.ui.progress_view import Learning
 
 PAGES = "pages"
 # Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
+NEW_LEARNER = Learning(Progress())
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,10 @@ def routes(library: Library) -> list[Route]:
 
 
 def prerender(library: Library, route: Route, lang: str) -> Page:
-    """``route`` in ``lang`` as the app draws it before the learner's data is loaded,
-    under the line that says the app is still starting."""
-    body = views.page(library, route, lang)
+    """``route`` in ``lang`` as the app draws it for a learner who has marked nothing yet
+    (so the marks take their place at once, and only their state changes when the
+    learner's own are loaded), after the line that says the app is still starting."""
+    body = views.page(library, route, lang, learning=NEW_LEARNER)
     return Page(route, lang, views.title_of(library, route, lang), describe(library, route, lang),
                 render([boot_view.note(lang), body]))
 

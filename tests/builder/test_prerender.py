@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from app.core.i18n import LANGUAGES
+from app.core.learner.progress import Progress
 from app.core.library.catalog import Library
 from app.core.library.routes import HOME, Route
 from app.ui import boot_view, views
+from app.ui.progress_view import Learning
 from builder import prerender
 from builder.errors import BuildError
 from builder.site import ROOT, insert_prerendered
@@ -39,7 +41,8 @@ def test_every_page_is_written_in_every_language_with_the_views_markup(tmp_path:
     for lang in LANGUAGES:
         for name, route in zip(names, routes, strict=True):
             page = written(tmp_path, lang, name)
-            assert page["html"] == boot_view.note(lang) + views.page(library, route, lang)
+            expected = views.page(library, route, lang, learning=Learning(Progress()))
+            assert page["html"] == boot_view.note(lang) + expected
             assert page["title"] == views.title_of(library, route, lang)
             assert page["route"] == name and page["lang"] == lang
     assert "Питон" in written(tmp_path, "ru", "roadmap/py")["html"]
