@@ -23,7 +23,7 @@ from app.core.errors import TropaError
 from app.core.i18n import t
 from app.core.library.catalog import Library
 from app.core.settings import Settings
-from app.core.tutor.answer import Answer, cite, in_language, printable
+from app.core.tutor.answer import Answer, cite, in_language, printable, without_repeats
 from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import (
@@ -216,18 +216,20 @@ class Tutor:
             exchange.text.strip(), (), False)
 
     async def _stream(self, exchange: Exchange, messages: list[dict[str, str]]) -> dict[str, Any]:
-        """Generate into ``exchange.text`` as the tokens come, without the prompt's echo."""
+        """Generate into ``exchange.text`` as the tokens come, without the prompt's echo or
+        a loop of repeated sentences."""
         exchange.status, exchange.text = "generating", ""
         raw = ""
 
         def token(text: str) -> None:
             nonlocal raw
             raw += printable(text)
-            exchange.text = strip_echo(raw, exchange.hits)
+            exchange.text = without_repeats(strip_echo(raw, exchange.hits))
             self.on_change()
 
         result = await self.inference.generate(self.generator.id, messages, MAX_NEW_TOKENS, token)
-        exchange.text = strip_echo(printable(str(result.get("text", raw))), exchange.hits)
+        exchange.text = without_repeats(strip_echo(printable(str(result.get("text", raw))),
+                                                   exchange.hits))
         self.generator.ran_on(result)
         return result
 

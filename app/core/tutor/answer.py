@@ -59,6 +59,31 @@ def in_language(text: str, lang: str) -> bool:
     return cyrillic >= MIN_CYRILLIC_RU if lang == "ru" else cyrillic <= MAX_CYRILLIC_EN
 
 
+# A sentence this long said twice is a small model looping, not emphasis.
+MIN_REPEATED = 24
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def without_repeats(text: str) -> str:
+    """``text`` cut where it starts saying again a sentence (of MIN_REPEATED characters or
+    more, outside fenced code) it already said: greedy decoding of a small model can loop
+    on one sentence until the token budget ends."""
+    seen: set[str] = set()
+    in_code = False
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        elif not in_code:
+            for match in _SENTENCE.finditer(line):
+                sentence = " ".join(match.group().split()).lower()
+                if len(sentence) >= MIN_REPEATED and sentence in seen:
+                    return text[:offset + match.start()].rstrip()
+                seen.add(sentence)
+        offset += len(line)
+    return text
+
+
 def cite(text: str, hits: Sequence[Hit]) -> Answer:
     """Map ``[n]`` markers to the n-th passage's topic.
 

@@ -231,6 +231,12 @@ def test_the_prompts_scaffolding_never_reaches_the_answer() -> None:
     assert exchange.answer is not None and exchange.answer.cited_by_model
 
 
+def test_an_answer_looping_on_one_sentence_is_cut() -> None:
+    tutor, _, _ = make_tutor(reply="A venv isolates packages [1]. " * 20)
+    exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))
+    assert exchange.status == "done" and exchange.text == "A venv isolates packages [1]."
+
+
 def test_an_answer_that_only_echoes_the_prompt_falls_back_to_the_passages() -> None:
     tutor, _, _ = make_tutor(reply="Sources: [1] Virtual environments: Create an isolated …")
     exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.tutor.answer import cite, in_language
+from app.core.tutor.answer import cite, in_language, without_repeats
 from app.core.tutor.retrieval import Hit, Passage
 
 HITS = [Hit(Passage(0, "py.a", "en", "py", "A", "x"), 0.9),
@@ -36,3 +36,11 @@ def test_the_answers_language_is_checked_outside_code() -> None:
     code_heavy = "Так:\n```\ngit restore --staged file.txt\ngit restore file.txt\n```\nГотово."
     assert in_language(code_heavy, "ru")
     assert in_language("OK [1].", "ru")  # too short to tell
+
+
+def test_a_looping_answer_is_cut_where_it_repeats_itself() -> None:
+    looping = "Use a for loop to repeat a block [1]. Use a for loop to repeat a block [1]. Use a"
+    assert without_repeats(looping) == "Use a for loop to repeat a block [1]."
+    code = "Like this:\n```\nprint('a long line of code here')\nprint('a long line of code here')\n```\nDone."
+    assert without_repeats(code) == code  # code may repeat a line
+    assert without_repeats("Yes. Yes. Yes.") == "Yes. Yes. Yes."  # too short to be a loop
