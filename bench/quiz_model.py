@@ -8,7 +8,8 @@ The real server serves dist/; Chromium opens the first topic, asks the tutor one
 question (that loads the embedder and the generator, after the download consent), then
 for each topic starts its quiz and presses "Add questions written by the on-device
 model" and reads the page's own account of the turn (``#quiz-model-status``'s
-data: asked, parsed, verified, re-keyed, dropped, cut by the budget, seconds). Every
+data: asked, parsed, verified, re-keyed, dropped, cut by the budget, seconds, and why
+each dropped reply was dropped). Every
 topic of the library would take hours on two cores (up to the 90 s budget a topic), so
 it runs on a sample, by default two per trail.
 """
@@ -75,6 +76,7 @@ def model_turn(page: Page, topic: str) -> dict[str, Any]:
     for name in ("asked", "parsed", "verified", "rekeyed", "dropped", "cut"):
         row[name] = int(status.get_attribute(f"data-{name}") or 0)
     row["seconds"] = float(status.get_attribute("data-seconds") or 0)
+    row["why"] = [w for w in (status.get_attribute("data-why") or "").split(" | ") if w]
     return row
 
 

@@ -55,8 +55,8 @@ class Feedback:
 @dataclass
 class ModelRun:
     """What the model's turn did: replies asked for, parsed, verified (as given or
-    re-keyed), dropped (of which ``cut``: stopped by the time budget), and the seconds
-    it took."""
+    re-keyed), dropped (of which ``cut``: stopped by the time budget; ``why`` says for
+    each), and the seconds it took."""
 
     state: RunState = "idle"
     asked: int = 0
@@ -66,6 +66,7 @@ class ModelRun:
     dropped: int = 0
     seconds: float = 0.0
     cut: int = 0
+    why: list[str] = field(default_factory=list)  # why each dropped reply was dropped
     error: str = ""
 
 
@@ -280,11 +281,13 @@ class QuizMaker:
                 await self.inference.interrupt()
             run.dropped += 1
             run.cut += 1
+            run.why.append("cut by the time budget")
             return None
         try:
             question = drafts.parse_reply(str(reply.get("text", "")), topic, lang, passage)
-        except drafts.DraftError:
+        except drafts.DraftError as error:
             run.dropped += 1
+            run.why.append(str(error))
             return None
         run.parsed += 1
         return await self._verified(question, passage, run)
@@ -299,6 +302,7 @@ class QuizMaker:
         verdict = keys.check(question, [passage], similarity)
         if not verdict.ok:
             run.dropped += 1
+            run.why.append(f"key check: {verdict.reason}")
             return None
         run.verified += 1
         if verdict.rekeyed:

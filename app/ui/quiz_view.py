@@ -128,7 +128,8 @@ def run_data(run: ModelRun) -> dict[str, str]:
         return {}
     return {"data-state": run.state, "data-asked": str(run.asked), "data-parsed": str(run.parsed),
             "data-verified": str(run.verified), "data-rekeyed": str(run.rekeyed),
-            "data-dropped": str(run.dropped), "data-cut": str(run.cut), "data-seconds": str(run.seconds)}
+            "data-dropped": str(run.dropped), "data-cut": str(run.cut), "data-seconds": str(run.seconds),
+            "data-why": " | ".join(run.why)}
 
 
 def model_line(run: ModelRun, lang: str) -> Markup:

@@ -161,6 +161,7 @@ def test_the_model_gets_no_more_than_its_time_budget() -> None:
     session = maker.quiz("git.remote", "en", record_on(MemoryStore(), Clock()))
     run = asyncio.run(maker.add_model_questions(session, lambda: None, budget_s=0.2, count=3))
     assert run.asked == 1 and run.dropped == run.cut == 1 and run.verified == 0  # cut off, then no time left
+    assert run.why == ["cut by the time budget"]
 
 
 def test_open_answers_are_graded_with_the_embedder() -> None:
