@@ -60,6 +60,10 @@ def test_topic_is_readable_and_navigable_with_python_refused(page: Page, library
     description = page.locator('meta[name="description"]').get_attribute("content")
     assert description == prerendered("en", f"topic/{first}")["description"]
     assert page.locator("#app").get_attribute("data-state") is None  # no app ran
+    # The status line follows PyScript's own progress events.
+    expect(page.locator(".boot-stage")).to_have_text("loading Python…")
+    page.evaluate("dispatchEvent(new CustomEvent('py:progress', {detail: 'Loading packages'}))")
+    expect(page.locator(".boot-stage")).to_have_text("loading the app's packages…")
     # Links and the back button work before the app does.
     page.locator(".pager a.next").click()
     expect(page).to_have_url(re.compile(f"#/topic/{re.escape(second)}$"))
