@@ -73,7 +73,7 @@ $(MODELS)/chunks.json: $(MODELS)/manifest.json builder/chunks.py
 
 CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py) contracts/library.py
 content: $(CONTENT_OUT)/library.json
-$(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json
+$(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json | $(STAMPS)/npm
 	$(call say,content: validate + render + embed the course library)
 	$(PY) -m builder.content --out $(CONTENT_OUT)
 	$(PY) -m builder.compress $(CONTENT_OUT)
