@@ -129,8 +129,10 @@ async def start() -> Shell:
         return loaded
 
     def tutor(library: Library, on_change: Callable[[], None]) -> Tutor:
+        # The learner's profile as it is at each question (goal, known and weak topics).
         return Tutor(inference, api, library, settings, on_change=on_change,
-                     history=history, on_finished=conversations.save)
+                     history=history, on_finished=conversations.save,
+                     learner=lambda: study.profile(progress.progress))
 
     def loaded(role: str) -> bool:
         """Whether the tutor has this model loaded: a quiz uses it then, never loads it."""

@@ -2,7 +2,8 @@
 
 ``QuizMaker.quiz`` starts a topic's quiz at once from questions built from the text
 (``app.core.learner.quiz``), each checked against its source (``app.core.learner.keys``)
-and ordered by the learner's record (what went wrong before comes first).
+and ordered by the learner's record (what went wrong before comes first, then new
+questions on terms missed elsewhere); ``review`` asks the weak topics' due cards first.
 ``add_model_questions`` then asks the on-device generator for more, within a time
 budget; each reply is parsed, its key checked against the passage (with the embedder's
 similarities when it is loaded), re-keyed or dropped, and the verified ones join the
@@ -166,15 +167,18 @@ class QuizMaker:
         what went wrong before first, what is not due yet last."""
         topic = self.library.topic(topic_id, lang)
         ordered = order_questions(self.build(topic_id, lang).questions, record.last_verdicts(),
-                                  record.not_due())
+                                  record.not_due(), record.missed_terms())
         choice = [q for q in ordered if q.is_choice][:QUIZ_LENGTH - MAX_OPEN]
         opened = [q for q in ordered if not q.is_choice][:MAX_OPEN]
         chosen = [*choice, *opened][:QUIZ_LENGTH]
         return QuizSession("topic", topic.id, topic.lang, chosen, {q.id: topic.roadmap for q in chosen})
 
     def review(self, record: StudyRecord, lang: str) -> QuizSession:
-        """The cards due today, as one session across trails."""
-        due = record.due()
+        """The cards due today, as one session across trails: the weak topics' cards
+        first (weakest first), each group most overdue first. Which cards are due is
+        FSRS's alone; the learner's profile only orders them."""
+        weak = {topic: rank for rank, topic in enumerate(record.weak_topics())}
+        due = sorted(record.due(), key=lambda card: weak.get(card.topic, len(weak)))
         return QuizSession("review", "", lang, [c.question for c in due], {c.id: c.roadmap for c in due})
 
     # -- grading --------------------------------------------------------------------------

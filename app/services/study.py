@@ -19,7 +19,7 @@ from collections.abc import Callable
 from app.core.learner.cards import StudyCard, end_of_day, moment
 from app.core.learner.grading import Grade
 from app.core.learner.mastery import KEEP, UNTESTED, Mastery, Result, mastery
-from app.core.learner.profile import LearnerProfile, build_profile, clean_goal
+from app.core.learner.profile import LearnerProfile, build_profile, clean_goal, missed_terms
 from app.core.learner.progress import Progress
 from app.core.learner.quiz import Question
 from app.core.learner.store import StoreError
@@ -109,6 +109,16 @@ class StudyRecord:
 
     def last_verdicts(self) -> dict[str, str]:
         return {card.id: card.last_verdict for card in self.cards.values() if card.last_verdict}
+
+    def missed_terms(self) -> frozenset[str]:
+        """Terms of the questions last answered wrong or partly (``profile.missed_terms``)."""
+        return missed_terms((card.question, card.last_verdict) for card in self.cards.values())
+
+    def weak_topics(self) -> tuple[str, ...]:
+        """Topics whose quizzes went badly, weakest first (as in the profile)."""
+        masteries = self.masteries()
+        return tuple(sorted((t for t, m in masteries.items() if m.level == "weak"),
+                            key=lambda t: masteries[t].score))
 
     def not_due(self) -> frozenset[str]:
         until = self.end_of_today()

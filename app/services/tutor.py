@@ -19,8 +19,9 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.core.errors import TropaError
+from app.core.errors import LibraryError, TropaError
 from app.core.i18n import t
+from app.core.learner.profile import LearnerProfile, tutor_note
 from app.core.library.catalog import Library
 from app.core.settings import Settings
 from app.core.tutor.answer import Answer, cite, in_language, printable, without_repeats
@@ -59,9 +60,11 @@ class Tutor:
         on_change: Callable[[], None] = lambda: None,
         history: History | None = None,
         on_finished: Callable[[Scope], Awaitable[None]] | None = None,
+        learner: Callable[[], LearnerProfile] | None = None,
     ) -> None:
         """``history`` holds the conversations (restored from the device by the caller);
-        ``on_finished(scope)`` runs after each exchange ends, to save it."""
+        ``on_finished(scope)`` runs after each exchange ends, to save it; ``learner()``
+        gives the learner's profile as it is now, read at each question for the prompt."""
         self.inference = inference
         self.library = library
         self.settings = settings
@@ -71,6 +74,7 @@ class Tutor:
         self.generator = PipelineState(settings.generator, "generator")
         self.history = history if history is not None else History()
         self.on_finished = on_finished
+        self.learner = learner
         self.classifier: IntentClassifier | None = None
         self.busy = False
         self._ready: asyncio.Task[None] | None = None
@@ -157,9 +161,10 @@ class Tutor:
         # Every intent retrieves: a question the router sent to ``plan`` by mistake still
         # shows the passages that answer it.
         exchange.hits = await self.retriever.search(query, exchange.lang, scope.roadmap)
+        note = self.learner_note(exchange.lang)
         if exchange.intent == "plan":
             titles = trail_titles(self.library, scope.roadmap, exchange.lang)
-            messages = build_plan_messages(exchange.question, titles, exchange.lang)
+            messages = build_plan_messages(exchange.question, titles, exchange.lang, note)
         elif not covers(exchange.hits, self.retriever.covered_floor):
             # Nothing in the library supports an answer: say so (the UI shows the nearest
             # topics as related, not as sources) rather than let the model make one up.
@@ -168,7 +173,7 @@ class Tutor:
             return
         else:
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
-                                      intent=exchange.intent, history=previous)
+                                      intent=exchange.intent, history=previous, learner=note)
         exchange.status = "waiting"
         self.on_change()
         if self._generator_task is not None:
@@ -178,6 +183,19 @@ class Tutor:
             exchange.answer = cite("", exchange.hits)
             return
         await self._generate(exchange, messages)
+
+    def learner_note(self, lang: str) -> str:
+        """The learner's profile in ``lang`` for the prompt ("" without one)."""
+        if self.learner is None:
+            return ""
+
+        def title_of(topic_id: str) -> str | None:
+            try:
+                return self.library.topic(topic_id, lang).title
+            except LibraryError:
+                return None
+
+        return tutor_note(self.learner(), title_of, lang)
 
     async def _query_vector(self, question: str, vector: list[float], scope: Scope,
                             previous: list[Turn]) -> list[float]:

@@ -2,8 +2,10 @@
 with. Built from what they said (goal, progress marks) and what quizzes showed (mastery).
 
 It serves two readers: quiz choice (``order_questions`` asks first what went wrong
-before) and the tutor's prompt (``tutor_note``, one short paragraph the tutor may add to
-its system prompt so that it builds on what the learner knows and revisits weak topics).
+before, then new questions on the terms missed; the review asks weak topics first) and
+the tutor's prompt (``tutor_note``, one short paragraph that opens the user turn, so
+that the tutor builds on what the learner knows and revisits weak topics; the system
+message stays the same for everyone, for the worker's KV cache of it).
 
 >>> profile = LearnerProfile("get a job as a data analyst", ("sql.select",), ("sql.joins",))
 >>> tutor_note(profile, {"sql.select": "SELECT", "sql.joins": "Joins"}.get, "en")
@@ -12,7 +14,7 @@ its system prompt so that it builds on what the learner knows and revisits weak 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.core.learner.mastery import Mastery
@@ -58,7 +60,7 @@ def build_profile(goal: str, progress: Progress, masteries: Mapping[str, Mastery
 
 
 def tutor_note(profile: LearnerProfile, title_of: Callable[[str], str | None], lang: str) -> str:
-    """One short paragraph for the tutor's system prompt ("" when there is nothing to say).
+    """One short paragraph for the tutor's prompt ("" when there is nothing to say).
 
     ``title_of(topic_id)`` gives a topic's title in ``lang`` (None for an unknown id);
     at most MAX_LISTED topics are named per list, to keep the prompt short.
@@ -79,18 +81,40 @@ def tutor_note(profile: LearnerProfile, title_of: Callable[[str], str | None], l
     return " ".join(parts)
 
 
+MISSED = ("wrong", "partly")
+
+
+def missed_terms(answered: Iterable[tuple[Question, str]]) -> frozenset[str]:
+    """The terms the learner missed: the answers and key terms (lower case) of the
+    questions whose last verdict (the pair's second item) was wrong or partly right."""
+    return frozenset(term.strip().lower() for question, verdict in answered if verdict in MISSED
+                     for term in (question.answer, *question.terms) if term.strip())
+
+
+def on_terms(question: Question, terms: frozenset[str]) -> bool:
+    """Whether ``question`` asks about one of ``terms`` (its answer or a key term)."""
+    return any(term.strip().lower() in terms for term in (question.answer, *question.terms))
+
+
 def order_questions(questions: Sequence[Question], last_verdicts: Mapping[str, str],
-                    not_due: frozenset[str] = frozenset()) -> list[Question]:
-    """Quiz choice: questions answered wrong (or partly) before come first, then new ones,
-    then those answered right; within each, a mix of kinds in text order. ``not_due`` are
+                    not_due: frozenset[str] = frozenset(),
+                    missed_terms: frozenset[str] = frozenset()) -> list[Question]:
+    """Quiz choice: questions answered wrong (or partly) before come first, then new ones
+    on a term the learner missed elsewhere (``missed_terms``), then other new ones, then
+    those answered right; within each, a mix of kinds in text order. ``not_due`` are
     questions whose cards are scheduled later: they go last."""
 
     def rank(indexed: tuple[int, Question]) -> tuple[int, int, int]:
         index, question = indexed
         verdict = last_verdicts.get(question.id)
-        group = 0 if verdict in ("wrong", "partly") else 1 if verdict is None else 2
-        if question.id in not_due and group > 0:
+        if verdict in MISSED:
+            group = 0
+        elif verdict is None:
+            group = 1 if on_terms(question, missed_terms) else 2
+        else:
             group = 3
+        if question.id in not_due and group > 0:
+            group = 4
         return group, kind_turn[index], index
 
     # Alternate kinds: the n-th question of a kind gets turn n, so kinds interleave.

@@ -18,6 +18,8 @@ from app.core.tutor.retrieval import Hit
 
 # Conservative: about 3 characters per token for mixed English/Russian/code text.
 CHARS_PER_TOKEN = 3.0
+# The learner's profile note in the prompt: a goal and a few titles, no more.
+MAX_LEARNER_TOKENS = 60
 
 SYSTEM = {
     "en": (
@@ -98,6 +100,11 @@ def trim_words(text: str, max_tokens: int) -> str:
     return cut + " …"
 
 
+def learner_block(note: str) -> str:
+    """The learner's note as one line of at most MAX_LEARNER_TOKENS ("" when empty)."""
+    return trim_words(" ".join(note.split()), MAX_LEARNER_TOKENS)
+
+
 def sources_block(hits: Sequence[Hit], budget: int) -> str:
     """Numbered passages trimmed to fit ``budget`` tokens together.
 
@@ -124,11 +131,15 @@ def build_messages(
     intent: Intent = "explain",
     history: Sequence[Turn] = (),
     budget: int = 600,
+    learner: str = "",
 ) -> list[dict[str, str]]:
     """Chat messages for the generator; the whole prompt stays near ``budget`` tokens.
 
     ``intent`` "solve" asks for a hint first, unless the previous turn already was a
-    hint for an exercise (then the solution is allowed).
+    hint for an exercise (then the solution is allowed). ``learner`` (the profile's note,
+    ``app.core.learner.profile.tutor_note``) opens the user turn, at most
+    MAX_LEARNER_TOKENS: the system message stays the same for everyone, so the worker's
+    KV cache of it (worker/generation.js prefixCache, keyed by the system text) is reused.
     """
     lang = lang if lang in SYSTEM else "en"
     system = SYSTEM[lang]
@@ -150,9 +161,11 @@ def build_messages(
             {"role": "user", "content": trim_words(last.question, 60)},
             {"role": "assistant", "content": answer},
         ]
-    used += estimate_tokens(cue) + 8
+    note = learner_block(learner)
+    used += estimate_tokens(cue) + estimate_tokens(note) + 8
     sources = sources_block(hits, max(budget - used, 40 * len(hits)))
-    parts = [f"{SOURCES_LABEL[lang]}\n{sources}"] if sources else []
+    parts = [note] if note else []
+    parts += [f"{SOURCES_LABEL[lang]}\n{sources}"] if sources else []
     parts += [f"{QUESTION_LABEL[lang]} {question}", cue]
     messages.append({"role": "user", "content": "\n\n".join(parts)})
     return messages
@@ -180,13 +193,17 @@ def strip_echo(text: str, hits: Sequence[Hit] = ()) -> str:
     return "\n".join(lines).lstrip()
 
 
-def build_plan_messages(request: str, topics: Sequence[str], lang: str) -> list[dict[str, str]]:
-    """Messages asking for a study plan built from ``topics`` (titles in trail order)."""
+def build_plan_messages(request: str, topics: Sequence[str], lang: str,
+                        learner: str = "") -> list[dict[str, str]]:
+    """Messages asking for a study plan built from ``topics`` (titles in trail order);
+    ``learner`` (the profile's note) opens the user turn, as in ``build_messages``."""
     lang = lang if lang in PLAN else "en"
     listing = "\n".join(f"- {title}" for title in topics[:30])
+    note = learner_block(learner)
+    opening = f"{note}\n\n" if note else ""
     return [
         {"role": "system", "content": PLAN[lang]},
-        {"role": "user", "content": f"{listing}\n\n{trim_words(request.strip(), 80)}"},
+        {"role": "user", "content": f"{opening}{listing}\n\n{trim_words(request.strip(), 80)}"},
     ]
 
 

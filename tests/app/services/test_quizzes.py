@@ -104,6 +104,29 @@ def test_mastery_and_profile_follow_the_results() -> None:
     assert record.profile(Progress()).weak == ("git.remote",)
 
 
+def test_review_asks_first_the_due_cards_of_weak_topics() -> None:
+    store, clock = MemoryStore(), Clock()
+    maker, record = QuizMaker(library()), record_on(store, clock)
+    staging = maker.quiz("git.staging", "en", record)
+    answer_all(maker, record, staging, wrong_first=True)  # one miss
+    clock.ms += 1000
+    for _ in range(2):  # every answer wrong: remote is weak
+        session = maker.quiz("git.remote", "en", record)
+        for question in session.questions:
+            wrong = (question.key + 1) % len(question.options) if question.is_choice else "no idea at all"
+            asyncio.run(record.record(question, asyncio.run(maker.grade(question, wrong)), "git"))
+    clock.ms += DAY_MS
+    assert record.mastery("git.remote").level == "weak"
+    assert record.weak_topics()[0] == "git.remote"  # the weakest
+    assert record.mastery("git.remote").score < record.mastery("git.staging").score
+    due = record.due()
+    assert due[0].topic == "git.staging"  # by FSRS alone the staging miss is the most overdue
+    review = maker.review(record, "en")
+    assert {q.id for q in review.questions} == {c.id for c in due}  # the same cards are due
+    assert review.questions[0].topic == "git.remote"
+    assert [q.topic for q in review.questions][-1] == "git.staging"
+
+
 def test_a_full_disk_keeps_the_answer_for_the_visit_and_says_so() -> None:
     store = MemoryStore(quota_bytes=10)
     maker, record = QuizMaker(library()), record_on(store, Clock())

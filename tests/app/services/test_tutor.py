@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from app.core.learner.profile import LearnerProfile
 from app.core.library.catalog import Library
 from app.core.settings import Settings
 from app.core.tutor.conversation import Scope
@@ -58,7 +60,8 @@ RETRIEVAL = {
 }
 
 
-def make_tutor(**fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
+def make_tutor(learner: Callable[[], LearnerProfile] | None = None,
+               **fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
     vectors = [bag_of_words(f"{p['title']}: {p['text']}") for p in PASSAGES]
     inference = FakeInference(vectors={RETRIEVAL["vectors"]: vectors}, **fake)
     api = FakeApi({RETRIEVAL["passages"]: PASSAGES})
@@ -69,6 +72,7 @@ def make_tutor(**fake: Any) -> tuple[Tutor, FakeInference, list[int]]:
         Library.from_dict({**DATA, "retrieval": RETRIEVAL}),
         Settings(generator="gen-x"),
         on_change=lambda: changes.append(1),
+        learner=learner,
     )
     return tutor, inference, changes
 
@@ -90,6 +94,25 @@ def test_answer_streams_and_cites_the_topic_that_holds_the_answer() -> None:
     assert "[1] Virtual environments:" in prompt
     assert tutor.generator.phase == "ready" and tutor.generator.device == "wasm"
     assert tutor.embedder.total == 1000 and tutor.embedder.loaded == 1000
+
+
+def test_the_prompt_carries_the_learners_profile_as_it_is_when_asked() -> None:
+    profile = LearnerProfile()
+    tutor, inference, _ = make_tutor(learner=lambda: profile)
+
+    def last_prompt() -> list[dict[str, str]]:
+        found: list[dict[str, str]] = [args for name, args in inference.calls if name == "generate"][-1]
+        return found
+
+    asyncio.run(tutor.ask("How do loops repeat a block?", Scope(), "en"))
+    assert "goal" not in last_prompt()[-1]["content"]  # nothing to say: no note
+    profile = LearnerProfile("automate my reports", ("py.a",), ("py.b",))
+    asyncio.run(tutor.ask("How do loops repeat a block?", Scope(roadmap="py"), "en"))
+    user = last_prompt()[-1]["content"]
+    assert user.startswith("The learner's goal: automate my reports. They know: A. They struggle with: B.")
+    assert "automate" not in last_prompt()[0]["content"]  # the system prefix stays cacheable
+    asyncio.run(tutor.ask("Как работают циклы?", Scope(roadmap="py", topic="py.b"), "ru"))
+    assert "Затрудняется с темами: Б." in last_prompt()[-1]["content"]
 
 
 def test_russian_learner_gets_the_russian_passage_of_the_same_topic() -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from app.core.learner.mastery import Mastery
-from app.core.learner.profile import LearnerProfile, build_profile, clean_goal, order_questions, tutor_note
+from app.core.learner.profile import (
+    LearnerProfile,
+    build_profile,
+    clean_goal,
+    missed_terms,
+    order_questions,
+    tutor_note,
+)
 from app.core.learner.progress import Mark, Progress
 from app.core.learner.quiz import Question
 
@@ -47,3 +54,16 @@ def test_quiz_choice_asks_first_what_went_wrong_and_last_what_is_not_due() -> No
 def test_quiz_choice_interleaves_kinds() -> None:
     ordered = order_questions([q("a"), q("b"), q("c", "open")], {})
     assert [x.kind for x in ordered] == ["cloze", "open", "cloze"]
+
+
+def test_quiz_choice_asks_a_new_question_on_a_missed_term_before_other_new_ones() -> None:
+    questions = [q("a"), q("b"), q("c")]
+    on_term = Question("t:x", "t", "en", "definition", "x", ("Commit", "b"), 0, "commit", "", "")
+    ordered = order_questions([*questions, on_term], {"t:a": "wrong"}, missed_terms=frozenset({"commit"}))
+    assert [x.stem for x in ordered][:2] == ["a", "x"]
+
+
+def test_missed_terms_are_the_answers_and_key_terms_of_wrong_cards() -> None:
+    wrong = Question("t:w", "t", "en", "open", "w", (), 0, "A staging area", "", "", ("index", "Stage"))
+    assert missed_terms([(wrong, "partly"), (q("r"), "right")]) == frozenset(
+        {"a staging area", "index", "stage"})

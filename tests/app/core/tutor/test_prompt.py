@@ -12,6 +12,7 @@ from app.core.tutor.prompt import (
     SYSTEM,
     Turn,
     build_messages,
+    build_plan_messages,
     estimate_tokens,
     strip_echo,
     trail_titles,
@@ -41,6 +42,22 @@ def test_language_and_exercise_policy() -> None:
                            history=[Turn("Solve it", "Hint: think of slicing.", "solve")])
     assert again[0]["content"].endswith(SOLUTION_OK["en"])
     assert [m["role"] for m in again] == ["system", "user", "assistant", "user"]
+
+
+def test_the_learner_note_goes_in_the_user_turn_and_the_system_prefix_stays() -> None:
+    note = "The learner's goal: pass the SQL interview. They struggle with: Joins."
+    plain = build_messages("What is a loop?", HITS, "en")
+    noted = build_messages("What is a loop?", HITS, "en", learner=note)
+    # The worker reuses the system message's KV cache: the note must not change it.
+    assert noted[0] == plain[0]
+    assert noted[-1]["content"].startswith(note + "\n\nSources:")
+    assert note not in plain[-1]["content"]
+    total = sum(estimate_tokens(m["content"]) for m in noted)
+    assert total <= 600 + 20
+    long = build_messages("What is a loop?", HITS, "en", learner="goal " * 400)
+    assert estimate_tokens(long[-1]["content"].split("\n\n")[0]) <= 60 + 1  # bounded
+    plan = build_plan_messages("plan for me", ["Loops"], "en", learner=note)
+    assert plan[0]["content"] == PLAN["en"] and plan[-1]["content"].startswith(note)
 
 
 def test_trim_words_cuts_at_a_word_and_marks_it() -> None:
