@@ -68,6 +68,10 @@ class Page(Protocol):
 
     def scroll_to_top(self) -> None: ...
 
+    def set_theme(self, theme: str) -> None:
+        """Apply the colour theme (system, light or dark) to the document."""
+        ...
+
     def navigate(self, fragment: str) -> None:
         """Go to the in-app address ``fragment`` (``#/...``), as a link would."""
         ...

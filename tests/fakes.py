@@ -320,6 +320,7 @@ class FakePage:
         self.browser_languages = languages or ["en-US"]
         self.title = ""
         self.lang = ""
+        self.theme = "system"  # as set by set_theme
         self.listeners: dict[tuple[str, str], Callable[[Any], None]] = {}
         # Elements other than the root that the page holds, by id (set by a test).
         self.elements: dict[str, FakeElement] = {}
@@ -354,6 +355,9 @@ class FakePage:
 
     def scroll_to_top(self) -> None:
         pass
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
 
     def navigate(self, fragment: str) -> None:
         """As the browser does: the address changes, then ``hashchange`` fires."""

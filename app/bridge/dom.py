@@ -62,6 +62,13 @@ class BrowserPage:
     def scroll_to_top(self) -> None:
         window.scrollTo(0, 0)
 
+    def set_theme(self, theme: str) -> None:
+        # As app/static/prerender.js does before the first paint: no attribute = the system's.
+        if theme in ("light", "dark"):
+            document.documentElement.dataset.theme = theme
+        else:
+            document.documentElement.removeAttribute("data-theme")
+
     def navigate(self, fragment: str) -> None:
         window.location.hash = fragment
 

@@ -9,7 +9,7 @@ arguments; a missing key raises KeyError naming it, so a typo never shows as a b
 
 from __future__ import annotations
 
-from app.core import account_words, boot_words, model_words, quiz_words, tutor_words
+from app.core import account_words, boot_words, comfort_words, model_words, quiz_words, tutor_words
 from contracts import languages
 
 # The languages of the UI and of the course library (contracts.languages, which the
@@ -411,6 +411,9 @@ for _code, _words in boot_words.MESSAGES.items():
     MESSAGES[_code].update(_words)
 # And the tutor's honest refusals.
 for _code, _words in tutor_words.MESSAGES.items():
+    MESSAGES[_code].update(_words)
+# And the theme switch and the sticky "Ask the tutor" entry.
+for _code, _words in comfort_words.MESSAGES.items():
     MESSAGES[_code].update(_words)
 
 

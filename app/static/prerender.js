@@ -20,6 +20,7 @@
   const STORED = 'tropa.lang';  // app/bridge/preferences.py: localStorage, prefix "tropa."
   const ROUTE = /^(roadmap|topic)\/[a-z0-9][a-z0-9.-]{0,120}$/;  // app/core/library/routes.py
   const root = document.documentElement;
+  const THEME = 'tropa.theme';  // app/ui/comfort_view.py: system (no attribute), light, dark
   let shown = config.first;  // "<lang>:<page>" that #app holds; null for the splash
   let wanted = config.first;
   let stage = 'runtime';
@@ -47,6 +48,27 @@
     return config.default;
   }
 
+  function storedTheme() {
+    try {
+      const theme = localStorage.getItem(THEME);
+      return theme === 'light' || theme === 'dark' ? theme : 'system';
+    } catch {
+      return 'system';
+    }
+  }
+
+  /** The learner's colour theme on <html> (tropa.css), and pressed in the page's switch. */
+  function showTheme(theme = storedTheme()) {
+    if (theme === 'system') root.removeAttribute('data-theme');
+    else root.dataset.theme = theme;
+    if (taken()) return;
+    for (const button of document.querySelectorAll('#app button.theme[data-theme]')) {
+      const chosen = button.dataset.theme === theme;
+      button.setAttribute('aria-pressed', String(chosen));
+      button.classList.toggle('current', chosen);
+    }
+  }
+
   function pageOf(hash) {
     const path = hash.replace(/^#/, '').replace(/^\/+|\/+$/g, '');
     if (!path) return 'home';
@@ -62,6 +84,7 @@
     app().innerHTML = html;
     shown = key;
     showStage();
+    showTheme();
   }
 
   function splash() {
@@ -180,6 +203,15 @@
         // storage disabled: the app starts in the browser's language
       }
       show(false);
+    } else if (button.dataset.action === 'theme' && ['system', 'light', 'dark'].includes(button.dataset.theme)) {
+      try {
+        localStorage.setItem(THEME, button.dataset.theme);
+      } catch {
+        // storage disabled: the choice lasts until the page is left
+      }
+      showTheme(button.dataset.theme);
+    } else if (button.dataset.action === 'ask-tutor') {
+      event.preventDefault();  // "#tutor" is not a route; the panel comes with the app
     } else if (button.dataset.action === 'skip') {
       event.preventDefault();  // "#main" is not a route
       const heading = document.querySelector('#app main h1');
@@ -193,5 +225,7 @@
   document.addEventListener('submit', (event) => {
     if (!taken()) event.preventDefault();
   });
+  showTheme();  // before the first paint: no flash of the other theme
+  parsed.then(() => showTheme());  // the inline library's switch
   show(false);
 })();

@@ -23,7 +23,7 @@ from app.ports import Page, Preferences
 from app.services.progress import ProgressBook
 from app.services.study import StudyRecord
 from app.services.tutor import Tutor
-from app.ui import graph_view, tutor_view, views
+from app.ui import comfort_view, graph_view, tutor_view, views
 from app.ui.account import AccountUi
 from app.ui.html import Markup
 from app.ui.models import ModelsUi
@@ -157,7 +157,7 @@ class Shell:
             self.library, route, self.lang, self._panel(route), self._learning(),
             trail_view=self._trail_view(), note=self._topic_blocks(route),
             content=self._content(route),
-            account=account.badge(self.lang) if account else None)
+            account=account.badge(self.lang) if account else None, theme=self._theme())
         if self._drawn:
             self.root.innerHTML = html
         else:
@@ -242,6 +242,16 @@ class Shell:
         """How trails are shown: the map unless the learner chose the list (kept)."""
         return "list" if self.preferences.get("trail_view") == "list" else "graph"
 
+    def _theme(self) -> str:
+        return comfort_view.pick_theme(self.preferences.get(comfort_view.THEME_KEY))
+
+    def _ask_tutor(self) -> None:
+        """Take the learner to the tutor's question box (the sticky entry)."""
+        field = self.root.querySelector("#tutor-form textarea")
+        if field:
+            self.root.querySelector("#tutor").scrollIntoView()
+            field.focus()
+
     def _on_keydown(self, event: Any) -> None:
         if graph_view.arrow_key(event):
             return
@@ -258,6 +268,16 @@ class Shell:
         if action == "skip":
             event.preventDefault()  # "#main" is not a route
             self._focus_heading()
+        elif action == "ask-tutor":
+            event.preventDefault()  # "#tutor" is not a route
+            self._ask_tutor()
+        elif action == "theme" and str(button.dataset.theme) in comfort_view.THEMES:
+            self.preferences.set(comfort_view.THEME_KEY, str(button.dataset.theme))
+            self.page.set_theme(self._theme())
+            self.render()
+            chosen = self.root.querySelector(f"button.theme[data-theme='{button.dataset.theme}']")
+            if chosen:
+                chosen.focus()
         elif action == "language" and str(button.dataset.lang) in LANGUAGES:
             self.lang = str(button.dataset.lang)
             self.preferences.set("lang", self.lang)

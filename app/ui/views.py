@@ -9,7 +9,7 @@ from __future__ import annotations
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, level_key, resource_key, t
 from app.core.library.catalog import Library, Roadmap, Topic
 from app.core.library.routes import Route, href
-from app.ui import graph_view, progress_view, search_view
+from app.ui import comfort_view, graph_view, progress_view, search_view
 from app.ui.html import Markup, h, render
 from app.ui.progress_view import Learning
 
@@ -20,10 +20,12 @@ SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data", 
                "models": "models_title", "account": "account", "plans": "plans"}
 
 
-def header(lang: str, query: str = "", account: Markup | None = None, due: int = 0) -> Markup:
+def header(lang: str, query: str = "", account: Markup | None = None, due: int = 0,
+           theme: str = comfort_view.DEFAULT_THEME, ask: bool = False) -> Markup:
     """The top bar: brand, search box (``query`` in it), links to the learner's review
-    (with the ``due`` count), notes and data, the language switch, and ``account``
-    (app.ui.account_view.badge)."""
+    (with the ``due`` count), notes and data, the language switch, the colour ``theme``
+    switch, and ``account`` (app.ui.account_view.badge); ``ask``: the sticky entry to the
+    tutor panel, second in the tab order (after the skip link), seen fixed at the bottom."""
     switch = [
         h(
             "button",
@@ -43,6 +45,7 @@ def header(lang: str, query: str = "", account: Markup | None = None, due: int =
         "header",
         {"class": "top"},
         h("a", {"class": "skip", "href": "#main", "data-action": "skip"}, t(lang, "skip_to_content")),
+        comfort_view.ask_entry(lang) if ask else None,
         h("a", {"class": "brand", "href": href(Route("home"))}, "Tropa"),
         h("span", {"class": "tagline"}, t(lang, "app_tagline")),
         search_view.search_box(query, lang),
@@ -53,6 +56,7 @@ def header(lang: str, query: str = "", account: Markup | None = None, due: int =
           h("a", {"href": href(Route("data"))}, t(lang, "your_data")),
           h("a", {"class": "models-link", "href": href(Route("models"))}, t(lang, "models_link"))),
         h("nav", {"class": "langs", "aria-label": t(lang, "language")}, switch),
+        comfort_view.theme_switch(theme, lang),
         account,
     )
 
@@ -249,13 +253,15 @@ def exists(library: Library, route: Route) -> bool:
 def page(library: Library | None, route: Route, lang: str, extra: Markup | None = None,
          learning: Learning | None = None, *, trail_view: str = "graph",
          note: Markup | None = None, content: Markup | None = None,
-         account: Markup | None = None) -> Markup:
+         account: Markup | None = None, theme: str = comfort_view.DEFAULT_THEME) -> Markup:
     """The whole page for ``route``; an unknown roadmap or topic gives not_found.
 
     ``extra`` (the tutor panel) is placed after the page's own content; ``learning``
     adds the learner's progress (marks, shares, continue links); ``trail_view`` is how a
     trail is shown (graph or list), ``note`` the topic's note block, and ``content`` the
-    body of a page the shell renders itself (search, notes, the learner's data).
+    body of a page the shell renders itself (search, notes, the learner's data), and
+    ``theme`` the learner's colour theme. Where the tutor has a panel (a library with a
+    retrieval index, on the library, a trail or a topic) the page has the sticky entry to it.
     """
     if library is None:
         body = h("p", {"class": "loading"}, t(lang, "loading"))
@@ -271,7 +277,9 @@ def page(library: Library | None, route: Route, lang: str, extra: Markup | None 
         body = home(library, lang, learning)
     query = route.target if route.view == "search" else ""
     due = learning.due if learning else 0
-    return Markup(header(lang, query, account, due) + h("main", {"id": "main"}, body, extra))
+    ask = (library is not None and bool(library.retrieval) and route.view not in SHELL_PAGES
+           and exists(library, route))
+    return Markup(header(lang, query, account, due, theme, ask) + h("main", {"id": "main"}, body, extra))
 
 
 def title_of(library: Library | None, route: Route, lang: str) -> str:
