@@ -41,6 +41,7 @@ from app.services.syncing import SyncedStore, Syncer
 from app.services.tutor import Tutor
 from app.ui.account import PRIVATE_KEY, AccountUi
 from app.ui.data import DataUi
+from app.ui.goal import GoalUi
 from app.ui.models import ModelsUi
 from app.ui.notes import NotesUi
 from app.ui.parts import Part
@@ -173,8 +174,11 @@ async def start() -> Shell:
     ]
     quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render())
+    # The learner's goal and what the tutor knows of them, at the top of #/review.
+    goal = GoalUi(study, progress, library=lambda: shell.library, lang=lambda: shell.lang,
+                  rerender=lambda: shell.render(), host=quiz.content)
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
-                   progress, account=account, parts=[*parts, quiz], study=study)
+                   progress, account=account, parts=[*parts, goal, quiz], study=study)
     _shell.mount()
     shell = _shell
     # Who is signed in, and sync, beside the library's load, not before it.
