@@ -174,7 +174,7 @@ async def start() -> Shell:
     ]
     quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render())
-    # The learner's goal and what the tutor knows of them, at the top of #/review.
+    # The learner's goal and what the tutor knows of them, on #/review under the review.
     goal = GoalUi(study, progress, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render(), host=quiz.content)
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,

@@ -1,6 +1,6 @@
-"""The learner's goal as a shell part (``app.ui.parts``): a one-line form at the top of
-``#/review`` and, under it, what the tutor knows of the learner (the same note its prompt
-gets: goal, known and weak topics), above the review that ``host`` draws.
+"""The learner's goal as a shell part (``app.ui.parts``): a one-line form on ``#/review``,
+under the review that ``host`` draws, and what the tutor knows of the learner (the same
+note its prompt gets: goal, known and weak topics).
 
 The goal is kept by ``StudyRecord.set_goal`` (``meta/goal`` on the device); a goal too
 long stays in the field with the reason beside it.
@@ -60,7 +60,8 @@ class GoalUi:
         if route.view != "review":
             return None
         below = self.host(route, lang)
-        return Markup(str(self.block(lang)) + str(below or ""))
+        # Below the review: its h1 stays the page's first heading (focus moves there).
+        return Markup(str(below or "") + str(self.block(lang)))
 
     def block(self, lang: str) -> Markup:
         note = self.note(lang)
