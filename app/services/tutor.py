@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,11 +29,14 @@ from app.core.tutor.answer import Answer, cite, in_language, printable, without_
 from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import (
+    GOAL_TOKENS,
+    LISTED,
     Turn,
     build_messages,
     build_plan_messages,
     strip_echo,
     trail_titles,
+    trim_words,
 )
 from app.core.tutor.retrieval import covers
 from app.core.tutor.vectors import blend, dot
@@ -195,7 +199,9 @@ class Tutor:
             except LibraryError:
                 return None
 
-        return tutor_note(self.learner(), title_of, lang)
+        profile = self.learner()
+        short = dataclasses.replace(profile, goal=trim_words(profile.goal, GOAL_TOKENS))
+        return tutor_note(short, title_of, lang, LISTED)
 
     async def _query_vector(self, question: str, vector: list[float], scope: Scope,
                             previous: list[Turn]) -> list[float]:

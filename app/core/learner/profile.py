@@ -9,7 +9,7 @@ message stays the same for everyone, for the worker's KV cache of it).
 
 >>> profile = LearnerProfile("get a job as a data analyst", ("sql.select",), ("sql.joins",))
 >>> tutor_note(profile, {"sql.select": "SELECT", "sql.joins": "Joins"}.get, "en")
-"The learner's goal: get a job as a data analyst. They know: SELECT. They struggle with: Joins."
+"The learner's goal: get a job as a data analyst. They struggle with: Joins. They know: SELECT."
 """
 
 from __future__ import annotations
@@ -59,25 +59,27 @@ def build_profile(goal: str, progress: Progress, masteries: Mapping[str, Mastery
     return LearnerProfile(goal, tuple(known), tuple(weak))
 
 
-def tutor_note(profile: LearnerProfile, title_of: Callable[[str], str | None], lang: str) -> str:
-    """One short paragraph for the tutor's prompt ("" when there is nothing to say).
+def tutor_note(profile: LearnerProfile, title_of: Callable[[str], str | None], lang: str,
+               listed: int = MAX_LISTED) -> str:
+    """One short paragraph for the tutor's prompt ("" when there is nothing to say): the
+    goal, the weak topics, then the known ones (a prompt cut short keeps the weak ones).
 
     ``title_of(topic_id)`` gives a topic's title in ``lang`` (None for an unknown id);
-    at most MAX_LISTED topics are named per list, to keep the prompt short.
+    at most ``listed`` topics are named per list, to keep the prompt short.
     """
     words = NOTE.get(lang, NOTE["en"])
 
     def titles(ids: Sequence[str]) -> str:
         named = [title for title in (title_of(t) for t in ids) if title]
-        return ", ".join(named[:MAX_LISTED])
+        return ", ".join(named[:listed])
 
     parts = []
     if profile.goal:
         parts.append(words["goal"].format(goal=profile.goal.rstrip(".")))
-    if known := titles(profile.known):
-        parts.append(words["known"].format(topics=known))
     if weak := titles(profile.weak):
         parts.append(words["weak"].format(topics=weak))
+    if known := titles(profile.known):
+        parts.append(words["known"].format(topics=known))
     return " ".join(parts)
 
 

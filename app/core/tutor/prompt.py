@@ -18,8 +18,12 @@ from app.core.tutor.retrieval import Hit
 
 # Conservative: about 3 characters per token for mixed English/Russian/code text.
 CHARS_PER_TOKEN = 3.0
-# The learner's profile note in the prompt: a goal and a few titles, no more.
-MAX_LEARNER_TOKENS = 60
+# The learner's profile note in the prompt: a goal cut to GOAL_TOKENS and LISTED titles
+# per list (weak, then known). Measured on the library: a 200-character goal and 5 + 5
+# titles is 140-190 tokens; a cut goal and 3 + 3 median titles about 70.
+MAX_LEARNER_TOKENS = 80
+GOAL_TOKENS = 24
+LISTED = 3
 
 SYSTEM = {
     "en": (

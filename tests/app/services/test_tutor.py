@@ -109,10 +109,15 @@ def test_the_prompt_carries_the_learners_profile_as_it_is_when_asked() -> None:
     profile = LearnerProfile("automate my reports", ("py.a",), ("py.b",))
     asyncio.run(tutor.ask("How do loops repeat a block?", Scope(roadmap="py"), "en"))
     user = last_prompt()[-1]["content"]
-    assert user.startswith("The learner's goal: automate my reports. They know: A. They struggle with: B.")
+    assert user.startswith("The learner's goal: automate my reports. They struggle with: B. They know: A.")
     assert "automate" not in last_prompt()[0]["content"]  # the system prefix stays cacheable
     asyncio.run(tutor.ask("Как работают циклы?", Scope(roadmap="py", topic="py.b"), "ru"))
     assert "Затрудняется с темами: Б." in last_prompt()[-1]["content"]
+    profile = LearnerProfile("learn " * 40, ("py.a", "py.c", "sql.a", "py.b"), ("py.b",))
+    asyncio.run(tutor.ask("How do loops repeat a block?", Scope(roadmap="sql"), "en"))
+    note = last_prompt()[-1]["content"].split("\n\n")[0]
+    assert "They struggle with: B." in note  # a long goal is cut, the weak topic stays
+    assert note.count("learn") < 40 and "They know: A, C, Select." in note  # three titles
 
 
 def test_russian_learner_gets_the_russian_passage_of_the_same_topic() -> None:

@@ -29,8 +29,11 @@ def test_known_and_weak_come_from_marks_and_quizzes() -> None:
 
 def test_the_tutor_note_names_goal_known_and_weak_topics_in_the_learners_language() -> None:
     profile = LearnerProfile("pass the SQL interview", ("sql.select",), ("sql.joins", "sql.unknown"))
+    # Weak before known: a prompt cut short keeps what the tutor should revisit.
     assert tutor_note(profile, TITLES.get, "en") == (
-        "The learner's goal: pass the SQL interview. They know: SELECT. They struggle with: Joins.")
+        "The learner's goal: pass the SQL interview. They struggle with: Joins. They know: SELECT.")
+    many = LearnerProfile("", ("sql.select", "sql.views"), ("sql.joins", "sql.views"))
+    assert tutor_note(many, TITLES.get, "en", listed=1) == "They struggle with: Joins. They know: SELECT."
     assert tutor_note(profile, TITLES.get, "ru").startswith("Цель ученика: pass the SQL interview.")
     assert tutor_note(LearnerProfile(), TITLES.get, "en") == ""
 

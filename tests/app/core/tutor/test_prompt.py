@@ -5,6 +5,7 @@ from app.core.library.catalog import Library
 from app.core.tutor.prompt import (
     ANSWER_CUE,
     HINT_FIRST,
+    MAX_LEARNER_TOKENS,
     PLAN,
     QUESTION_LABEL,
     SOLUTION_OK,
@@ -55,7 +56,7 @@ def test_the_learner_note_goes_in_the_user_turn_and_the_system_prefix_stays() ->
     total = sum(estimate_tokens(m["content"]) for m in noted)
     assert total <= 600 + 20
     long = build_messages("What is a loop?", HITS, "en", learner="goal " * 400)
-    assert estimate_tokens(long[-1]["content"].split("\n\n")[0]) <= 60 + 1  # bounded
+    assert estimate_tokens(long[-1]["content"].split("\n\n")[0]) <= MAX_LEARNER_TOKENS + 1  # bounded
     plan = build_plan_messages("plan for me", ["Loops"], "en", learner=note)
     assert plan[0]["content"] == PLAN["en"] and plan[-1]["content"].startswith(note)
 
