@@ -78,5 +78,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Playwright's sync API leaves its event loop marked as running in the main thread
     until the session ends, so an ``asyncio.run`` in a later test fails with "cannot be
     called from a running event loop". Fast tests first is the better order anyway.
+    A test that reaches Chromium through any fixture (its closure holds Playwright's
+    ``browser_type``) is a browser test whether or not its module says so.
     """
+    for item in items:
+        if "browser_type" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

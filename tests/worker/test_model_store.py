@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.worker.conftest import WorkerDriver, files_of, manifest_entry
+
+pytestmark = pytest.mark.browser
 
 
 def model_requests(worker: WorkerDriver, model: str) -> list[str]:

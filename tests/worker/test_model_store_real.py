@@ -9,10 +9,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import BrowserType
 
 from tests.conftest import DIST
 from tests.worker.conftest import DRIVER
+
+pytestmark = pytest.mark.browser
 
 MODEL = "qwen2.5-coder-0.5b-instruct"
 LOAD = {"model": MODEL, "role": "generator", "force_webgpu": False}
