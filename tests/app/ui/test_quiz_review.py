@@ -163,7 +163,8 @@ def test_the_model_is_offered_for_more_questions_once_the_tutor_has_loaded_it(pa
     expect(consent.or_(exchange)).to_be_visible(timeout=60_000)
     if consent.is_visible():
         consent.click()
-    expect(exchange).to_have_attribute("data-status", re.compile("done|stopped"), timeout=8 * 60_000)
+    expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages"),
+                                       timeout=8 * 60_000)
     answer(page, questions(), right=True)  # the quiz's next step sees the loaded model
     offer = page.locator("#quiz-stage .ask-model")
     expect(offer).to_have_text("Add questions written by the on-device model")
