@@ -59,7 +59,8 @@ def load_models(page: Page, topic: str) -> float:
     expect(consent.or_(exchange)).to_be_visible(timeout=60_000)
     if consent.is_visible():
         consent.click()
-    expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages"), timeout=15 * 60_000)
+    expect(exchange).to_have_attribute("data-status", re.compile("done|stopped|passages"),
+                                       timeout=15 * 60_000)
     return time.monotonic() - started
 
 
