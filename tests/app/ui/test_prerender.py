@@ -118,7 +118,9 @@ def test_the_app_takes_over_the_prerendered_page(page: Page, library: dict[str, 
     # The same nodes: the text being read is not drawn again ...
     assert page.evaluate("document.querySelector('.prose').seenBeforeTheApp") is True
     assert page.locator(".prose").inner_html() == prose  # ... the same markup from the same code
-    # ... and the page is the one the app draws: drawn again from scratch, nothing changes.
+    # ... and the page is the one the app draws: drawn again from scratch, nothing changes
+    # (once the account corner, which answers on its own, has been drawn: "Sign in").
+    expect(page.locator("#account-badge .sign-in")).to_be_visible(timeout=BOOT_TIMEOUT_MS)
     taken_over = page.locator("#app").inner_html()
     page.get_by_role("button", name="English").click()
     assert page.locator("#app").inner_html() == taken_over
