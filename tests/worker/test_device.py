@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser
 
+from builder.chunks import write_chunks
 from models.embedder import Embedder
 from tests.worker.conftest import (
     HOOKED_WORKER,
+    STORE_CHUNK_BYTES,
     WEBGPU_TIMEOUT,
     WorkerDriver,
     files_of,
@@ -123,6 +125,10 @@ def test_a_model_that_fails_on_webgpu_falls_back_to_wasm(
     def break_webgpu_files(root: Path) -> None:
         for dtype in entry["dtypes"]["webgpu"]:
             replace_with_zeros(root / "models/tiny-qwen2" / entry["dtype_files"][dtype])
+        # The chunk hashes describe the broken files, as a build of a bad export would:
+        # the store takes them, and the failure is the session's on WebGPU.
+        (root / "models/chunks.json").unlink()  # a hard link: replace, never modify in place
+        write_chunks(root / "models", chunk_bytes=STORE_CHUNK_BYTES)
 
     url = variant_url(break_webgpu_files)
     with open_worker(webgpu_browser, url) as worker:
