@@ -47,11 +47,15 @@ def sent(context: BrowserContext) -> Iterator[list[tuple[str, str]]]:
 def ask(page: Page, question: str, *, download: bool = False) -> Any:
     """Ask ``question``; ``download``: the models are not on the device yet, so the tutor
     first asks to download them (app.ui.models), and the learner agrees."""
+    exchanges = page.locator("#tutor-log .exchange")
+    before = exchanges.count()
     page.locator("#tutor-form textarea").fill(question)
     page.locator("#tutor-form .ask").click()
     if download:
         page.locator("#tutor-consent button.consent-download").click(timeout=60_000)
-    return page.locator("#tutor-log .exchange").last
+    # The new exchange, not the last one before it (the consent check comes first).
+    expect(exchanges).to_have_count(before + 1, timeout=60_000)
+    return exchanges.last
 
 
 def assert_private(sent: list[tuple[str, str]], base_url: str, *typed: str) -> None:
