@@ -53,7 +53,7 @@ def test_the_tutors_prompt_carries_the_goal_in_the_user_turn(page: Page) -> None
     page.locator("section.goal").get_by_role("button", name="Save goal").click()
     expect(page.locator(".goal-status")).to_have_text("Goal saved.")
     boot(page, "/?tutor=tiny-qwen2#/topic/python.loops")
-    exchange = ask(page, "What does a for loop do?")
+    exchange = ask(page, "What does a for loop do?", held=True)
     consent = page.locator("#tutor-consent button.consent-download")
     expect(consent.or_(exchange)).to_be_visible(timeout=60_000)
     if consent.is_visible():  # a fresh profile asks before the first download

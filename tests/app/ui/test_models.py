@@ -95,7 +95,7 @@ def test_the_first_ask_says_what_it_downloads_and_never_asks_again(page: Page) -
     page.context.on("request", lambda r: model_files.append(r.url) if re.search(
         r"/models/[^/]+/", r.url) else None)
     question = "What does a for loop do?"
-    ask(page, question)
+    ask(page, question, held=True)
     consent = page.locator("#tutor-consent")
     size = wasm_size(EMBEDDER) + wasm_size(GENERATOR)
     expect(consent).to_contain_text(
@@ -149,7 +149,7 @@ def test_the_model_page_and_the_consent_have_no_serious_accessibility_violations
             expect(row.locator("button.model-delete")).to_be_visible()
             found += serious_violations(page, f"{lang} #/models")
         page.evaluate("hash => { location.hash = hash }", "#/topic/python.loops")
-        ask(page, "Что такое цикл?")
+        ask(page, "Что такое цикл?", held=True)
         expect(page.locator("#tutor-consent h3")).to_be_visible(timeout=60_000)
         found += serious_violations(page, "ru consent")
         assert found == []
