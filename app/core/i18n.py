@@ -397,25 +397,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "known_topics": "Знакомых тем: {n}",
     },
 }
-# The account, sync and plans pages keep their words in their own module.
-for _code, _words in account_words.MESSAGES.items():
-    MESSAGES[_code].update(_words)
-# So do the quiz and review pages.
-for _code, _words in quiz_words.MESSAGES.items():
-    MESSAGES[_code].update(_words)
-# And the model manager and the tutor's download consent.
-for _code, _words in model_words.MESSAGES.items():
-    MESSAGES[_code].update(_words)
-# And the prerendered page's status line (before the app has started).
-for _code, _words in boot_words.MESSAGES.items():
-    MESSAGES[_code].update(_words)
-# And the tutor's honest refusals.
-for _code, _words in tutor_words.MESSAGES.items():
-    MESSAGES[_code].update(_words)
-# And the theme switch and the sticky "Ask the tutor" entry.
-for _code, _words in comfort_words.MESSAGES.items():
-    MESSAGES[_code].update(_words)
-
+# Pages with many words keep them in modules of their own: the account, sync and plans
+# pages; the quiz and review; the model manager and download consent; the prerendered
+# page's status line; the tutor's refusals; the theme switch and the tutor entry.
+for _module in (account_words, quiz_words, model_words, boot_words, tutor_words, comfort_words):
+    for _code, _words in _module.MESSAGES.items():
+        MESSAGES[_code].update(_words)
 
 def t(lang: str, key: str, **values: object) -> str:
     """The message ``key`` in ``lang`` (English when ``lang`` is unknown), formatted."""
