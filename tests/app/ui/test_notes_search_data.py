@@ -7,15 +7,16 @@ refused with its reason while nothing changes."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.app.ui.test_quiz_review import AXE, serious_violations
-from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, ROOT, boot
+from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, ROOT, boot, requests
+
+__all__ = ["requests"]  # the fixture, shared with test_shell
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +29,6 @@ NOTE = "**for** walks an iterable; `while` waits for a condition."
 def library() -> dict[str, Any]:
     data: dict[str, Any] = json.loads((ROOT / "dist/content/library.json").read_text(encoding="utf-8"))
     return data
-
-
-@pytest.fixture
-def requests(context: BrowserContext) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(request: Request) -> None:
-        seen.append(request.url)
-
-    context.on("request", record)
-    yield seen
 
 
 def write_note(page: Page, text: str) -> None:
