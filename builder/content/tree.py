@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,48 +26,56 @@ class RoadmapBundle:
     topics: dict[str, TopicFile]  # by slug
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
+# A source tree as data: path relative to its root ("en/python/loops.md") → file bytes.
+# The build reads content/ into one (read_tree); a course pack arrives as one from the
+# network (builder.content.pack). Both go through the same rules below.
+Files = Mapping[str, bytes]
 
 
-def _read(path: Path, display: str, problems: list[Problem]) -> str | None:
+def _shown(base: str, rel: str) -> str:
+    return f"{base}/{rel}" if base else rel
+
+
+def _decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")  # a leading byte-order mark is dropped
+        return data.decode("utf-8-sig")  # a leading byte-order mark is dropped
     except UnicodeDecodeError as error:
         problems.append(Problem(display, 1, f"not UTF-8 text ({error.reason})"))
     return None
 
 
-def read_bundle(folder: Path, lang: str, root: Path, problems: list[Problem]) -> RoadmapBundle | None:
-    roadmap_path = folder / ROADMAP_FILE
-    display = _rel(roadmap_path, root)
-    if not roadmap_path.is_file():
-        problems.append(Problem(display, 1, f"roadmap folder {folder.name!r} has no {ROADMAP_FILE}"))
+def read_bundle(files: Files, folder: str, lang: str, base: str,
+                problems: list[Problem]) -> RoadmapBundle | None:
+    """The roadmap in ``folder`` ("en/python") of ``files``, checked file by file."""
+    name = folder.rsplit("/", 1)[-1]
+    roadmap_key = f"{folder}/{ROADMAP_FILE}"
+    display = _shown(base, roadmap_key)
+    if roadmap_key not in files:
+        problems.append(Problem(display, 1, f"roadmap folder {name!r} has no {ROADMAP_FILE}"))
         return None
-    text = _read(roadmap_path, display, problems)
+    text = _decode(files[roadmap_key], display, problems)
     if text is None:
         return None
-    roadmap = read_roadmap(display, folder.name, text, problems)
+    roadmap = read_roadmap(display, name, text, problems)
     check_graph(roadmap, problems)
     topics: dict[str, TopicFile] = {}
-    for path in sorted(folder.glob("*.md")):
-        if path.name == ROADMAP_FILE:
+    for key in sorted(files):
+        head, _, file_name = key.rpartition("/")
+        if head != folder or not file_name.endswith(".md") or file_name == ROADMAP_FILE:
             continue
-        shown = _rel(path, root)
-        if not path.stem.replace("-", "").isalnum() or path.stem != path.stem.lower():
+        stem = file_name[:-3]
+        shown = _shown(base, key)
+        if not stem.replace("-", "").isalnum() or stem != stem.lower():
             problems.append(Problem(shown, 1, "file name must be a lowercase slug of letters, "
                                     "digits and '-'"))
-        body = _read(path, shown, problems)
+        body = _decode(files[key], shown, problems)
         if body is None:
             continue
-        topic = read_topic(shown, path.stem, body, problems)
-        if ID_PATTERN.match(topic.id) and not topic.id.startswith(f"{folder.name}."):
+        topic = read_topic(shown, stem, body, problems)
+        if ID_PATTERN.match(topic.id) and not topic.id.startswith(f"{name}."):
             problems.append(Problem(shown, topic.id_line, f"id {topic.id!r} must start with "
-                                    f"{folder.name + '.'!r}, the roadmap it belongs to"))
-        topics[path.stem] = topic
+                                    f"{name + '.'!r}, the roadmap it belongs to"))
+        topics[stem] = topic
     listed = {entry.slug: entry.line for entry in roadmap.entries()}
     for slug, line in listed.items():
         if slug not in topics:
@@ -118,32 +127,58 @@ def check_translation(source: RoadmapBundle, copy: RoadmapBundle, problems: list
 
 
 def read_tree(root: Path) -> list[RoadmapBundle]:
-    """Read and check every roadmap under ``root``; raise ContentError listing all problems."""
+    """Read and check every roadmap under ``root``; raise ContentError listing all problems.
+    Paths in the problems start with the folder's name (``content/en/...``)."""
+    files: dict[str, bytes] = {}
+    folders: list[str] = []
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if path.is_dir() and rel.count("/") <= 1:
+                folders.append(rel)
+            elif path.is_file() and path.suffix == ".md" and rel.count("/") == 2:
+                files[rel] = path.read_bytes()
+    return read_files(files, root.name, folders=folders)
+
+
+def read_files(files: Files, base: str = "", *, folders: Iterable[str] = (),
+               source_language: str = SOURCE_LANGUAGE) -> list[RoadmapBundle]:
+    """Read and check every roadmap in ``files`` (``<lang>/<roadmap>/<file>.md``, other
+    paths ignored); raise ContentError listing all problems, their paths prefixed with
+    ``base``. ``folders`` adds folders that hold no file; ``source_language`` is the
+    language the others translate (a course pack may be written in one language only)."""
     problems: list[Problem] = []
     bundles: list[RoadmapBundle] = []
-    if not (root / SOURCE_LANGUAGE).is_dir():
-        raise ContentError([Problem(_rel(root, root), 1, f"no {SOURCE_LANGUAGE}/ folder")])
-    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        if lang_dir.name not in LANGUAGES:
-            problems.append(Problem(_rel(lang_dir, root), 1, f"unknown language folder "
-                                    f"{lang_dir.name!r}; should be one of: {', '.join(LANGUAGES)}"))
+    tree: dict[str, set[str]] = {}
+    for rel in [*folders, *files]:
+        parts = rel.split("/")
+        if len(parts) >= 2 or rel in folders:
+            tree.setdefault(parts[0], set())
+        if len(parts) >= 3 or (len(parts) == 2 and rel in folders):
+            tree[parts[0]].add(parts[1])
+    if source_language not in tree:
+        raise ContentError([Problem(base or ".", 1, f"no {source_language}/ folder")])
+    for lang in sorted(tree):
+        if lang not in LANGUAGES:
+            problems.append(Problem(_shown(base, lang), 1, f"unknown language folder "
+                                    f"{lang!r}; should be one of: {', '.join(LANGUAGES)}"))
             continue
-        for folder in sorted(p for p in lang_dir.iterdir() if p.is_dir()):
-            bundle = read_bundle(folder, lang_dir.name, root, problems)
+        for name in sorted(tree[lang]):
+            bundle = read_bundle(files, f"{lang}/{name}", lang, base, problems)
             if bundle is not None:
                 bundles.append(bundle)
     check_ids(bundles, problems)
-    sources = {b.roadmap.id: b for b in bundles if b.lang == SOURCE_LANGUAGE}
+    sources = {b.roadmap.id: b for b in bundles if b.lang == source_language}
     for bundle in bundles:
-        if bundle.lang == SOURCE_LANGUAGE:
+        if bundle.lang == source_language:
             continue
         source = sources.get(bundle.roadmap.id)
         if source is None:
             problems.append(Problem(bundle.roadmap.path, 1, f"translation of {bundle.roadmap.id!r} "
-                                    f"has no original in {SOURCE_LANGUAGE}/"))
+                                    f"has no original in {source_language}/"))
         else:
             check_translation(source, bundle, problems)
-    check_renames(bundles, SOURCE_LANGUAGE, problems)
+    check_renames(bundles, source_language, problems)
     if problems:
         raise ContentError(problems)
     return bundles
