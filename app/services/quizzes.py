@@ -28,6 +28,7 @@ from app.core.learner import sentences as text
 from app.core.learner.grading import Grade, grade_choice, grade_open
 from app.core.learner.profile import order_questions
 from app.core.learner.quiz import Question, TrailTerms, questions_for, with_key
+from app.core.learner.resume import SavedQuiz
 from app.core.library.catalog import Library
 from app.core.tutor.vectors import dot, normalize
 from app.ports import Inference
@@ -96,6 +97,18 @@ class QuizSession:
     @property
     def right(self) -> int:
         return sum(f.grade.correct for f in self.feedback.values())
+
+    def saved(self) -> SavedQuiz:
+        """What the device keeps of this quiz while it is in progress."""
+        return SavedQuiz(self.topic, self.lang, tuple(self.questions), dict(self.roadmaps), self.index,
+                         {qid: done.grade for qid, done in self.feedback.items()})
+
+    @classmethod
+    def resumed(cls, saved: SavedQuiz) -> QuizSession:
+        """A topic's quiz where the learner left it (the model's turn is not resumed)."""
+        by_id = {q.id: q for q in saved.questions}
+        return cls("topic", saved.topic, saved.lang, list(saved.questions), dict(saved.roadmaps), saved.index,
+                   {qid: Feedback(by_id[qid], grade) for qid, grade in saved.answered.items()})
 
 
 @dataclass(frozen=True)

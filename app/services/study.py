@@ -3,7 +3,8 @@ results per topic, and their goal. Local first: no account and no network needed
 
 Stored in the ``cards`` collection (question id → ``StudyCard`` record), the
 ``quiz_results`` collection (topic id → list of ``Result`` records, newest last, at most
-``mastery.KEEP``) and ``meta/goal``. What the device's storage refuses becomes
+``mastery.KEEP``), ``meta/goal`` and ``meta/quiz`` (a topic's quiz in progress,
+``app.core.learner.resume``). What the device's storage refuses becomes
 ``notice``; the answers still count for this visit.
 
 The clock is injectable (``now_ms``): the composition root shifts it by whole days for
@@ -22,6 +23,8 @@ from app.core.learner.mastery import KEEP, UNTESTED, Mastery, Result, mastery
 from app.core.learner.profile import LearnerProfile, build_profile, clean_goal, missed_terms
 from app.core.learner.progress import Progress
 from app.core.learner.quiz import Question
+from app.core.learner.resume import KEY as QUIZ_KEY
+from app.core.learner.resume import SavedQuiz, read
 from app.core.learner.store import StoreError
 from app.ports import Store
 
@@ -44,6 +47,7 @@ class StudyRecord:
         self.results: dict[str, list[Result]] = {}
         self.goal = ""
         self.notice = ""
+        self.quiz: SavedQuiz | None = None  # the topic's quiz in progress at load
 
     async def load(self) -> None:
         """Read what is saved; an unreadable record is skipped with a notice."""
@@ -51,6 +55,7 @@ class StudyRecord:
             cards = await self.store.items("cards")
             results = await self.store.items("quiz_results")
             goal = await self.store.get("meta", GOAL_KEY)
+            quiz = await self.store.get("meta", QUIZ_KEY)
         except StoreError as error:
             self.notice = str(error)
             return
@@ -66,6 +71,12 @@ class StudyRecord:
             except (ValueError, TypeError, AttributeError) as error:
                 self.notice = f"the saved quiz results of {topic} could not be read: {error}"
         self.goal = goal if isinstance(goal, str) else ""
+        self.quiz = None
+        if quiz is not None:
+            try:
+                self.quiz = read(quiz)
+            except ValueError as error:  # dropped: a damaged quiz is never half-shown
+                self.notice = f"the quiz in progress could not be read back: {error}"
 
     def now(self) -> dt.datetime:
         return moment(self.now_ms())
@@ -131,6 +142,17 @@ class StudyRecord:
         """Keep the learner's goal; raise ValueError (nothing changed) if it is too long."""
         self.goal = clean_goal(goal)
         await self._write([("meta", GOAL_KEY, self.goal)])
+
+    async def keep_quiz(self, quiz: SavedQuiz | None) -> None:
+        """Keep the topic's quiz in progress on the device (None: it is over)."""
+        self.quiz = quiz
+        if quiz is not None:
+            await self._write([("meta", QUIZ_KEY, quiz.to_record())])
+            return
+        try:
+            await self.store.delete("meta", QUIZ_KEY)
+        except StoreError as error:
+            self.notice = str(error)
 
     async def _write(self, writes: list[tuple[str, str, object]]) -> None:
         try:

@@ -6,6 +6,10 @@ by ``StudyRecord``), go to the next question, ask the loaded generator for more
 questions. Questions, checks and grading are ``app.services.quizzes``; the HTML is
 ``app.ui.quiz_view``. It redraws the page through ``rerender`` and then focuses the
 quiz's stage, so keyboard and screen-reader users land on the new step.
+
+A topic's quiz in progress is kept on the device after each step (``StudyRecord.keep_quiz``):
+a reload brings back its answers and the current question; finishing it, stopping it
+(``quiz-stop``) or starting another clears or replaces it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from app.ui import quiz_view
 from app.ui.html import Markup
 from app.ui.quiz_view import Stage
 
-ACTIONS = frozenset({"quiz-start", "quiz-next", "quiz-model"})
+ACTIONS = frozenset({"quiz-start", "quiz-next", "quiz-model", "quiz-stop"})
 FORMS = frozenset({"quiz-check"})
 STAGE_ID = "quiz-stage"
 
@@ -46,6 +50,7 @@ class QuizUi:
         self.review: QuizSession | None = None
         self.message = ""
         self._maker: tuple[Library, QuizMaker] | None = None
+        self._resumed = False
 
     def maker(self) -> QuizMaker | None:
         library = self.library()
@@ -54,6 +59,22 @@ class QuizUi:
         if self._maker is None or self._maker[0] is not library:
             self._maker = (library, self.make_maker(library))
         return self._maker[1]
+
+    def _resume(self) -> None:
+        """Once the library is here: bring back the quiz the device kept, if its topic
+        is still in the library and no quiz was started since."""
+        library = self.library()
+        if self._resumed or library is None:
+            return
+        self._resumed = True
+        saved = self.record.quiz
+        if self.session is None and saved is not None and (saved.topic, saved.lang) in library.topics:
+            self.session = QuizSession.resumed(saved)
+
+    async def _keep(self) -> None:
+        """Keep the topic's quiz as it is now on the device, or forget it once it is over."""
+        session = self.session
+        await self.record.keep_quiz(None if session is None or session.finished else session.saved())
 
     # -- what the shell shows ----------------------------------------------------------------
     def _stage(self) -> Stage:
@@ -79,6 +100,7 @@ class QuizUi:
         library = self.library()
         if library is None:
             return None
+        self._resume()
         title = library.topic(topic_id, lang).title
         return quiz_view.topic_block(topic_id, title, self.record.mastery(topic_id), self.recent(topic_id),
                                      self.session, self._stage(), lang)
@@ -118,6 +140,7 @@ class QuizUi:
         library = self.library()
         if maker is None or library is None:
             return
+        self._resume()
         self.message = ""
         if action == "quiz-start":
             topic = str(element.dataset.topic)
@@ -127,12 +150,24 @@ class QuizUi:
             self.session = session if session.questions else None
             if not session.questions:
                 self.message = t(self.lang(), "quiz_empty")
+            await self._keep()
         elif action == "quiz-next":
             answered = self._answered()
             if answered is not None:
                 answered.index += 1
+                if answered is self.session:
+                    await self._keep()
+        elif action == "quiz-stop" and self.session is not None:
+            self.session = None
+            await self._keep()
+            self.rerender()
+            start = self.page.element(quiz_view.START_ID)
+            if start:
+                start.focus()
+            return
         elif action == "quiz-model" and self.session is not None and maker.generator_ready():
             await maker.add_model_questions(self.session, self._model_changed)
+            await self._keep()
         self._redraw()
 
     def _answered(self) -> QuizSession | None:
@@ -191,4 +226,6 @@ class QuizUi:
             return
         session.feedback[question.id] = Feedback(question, grade)
         await self.record.record(question, grade, session.roadmaps.get(question.id, ""))
+        if session is self.session:
+            await self._keep()
         self._redraw()

@@ -22,6 +22,7 @@ from app.ui.html import Markup, h, render
 from app.ui.progress_view import mastery_badge
 
 _SPAN = re.compile(r"`([^`\n]+)`")
+START_ID = "quiz-start"  # the topic's "Quiz yourself" button (focused after a quiz is stopped)
 
 
 def inline(text: str) -> Markup:
@@ -170,6 +171,10 @@ def stage(session: QuizSession, shown: Stage, lang: str) -> Markup:
     offer = (h("button", {"type": "button", "class": "ask-model", "data-action": "quiz-model"},
                t(lang, "quiz_model"))
              if shown.model_offer and session.mode == "topic" and session.model.state == "idle" else None)
+    # A topic's quiz is kept across reloads until it ends: stopping it is how it is dropped.
+    stop = (h("button", {"type": "button", "class": "quiz-stop", "data-action": "quiz-stop"},
+              t(lang, "quiz_stop"))
+            if session.mode == "topic" and not session.finished else None)
     return h("div", {"id": "quiz-stage", "class": "quiz-stage", "tabindex": "-1",
                      "data-mode": session.mode, "data-index": str(session.index),
                      "data-finished": "true" if session.finished else "false"},
@@ -177,7 +182,7 @@ def stage(session: QuizSession, shown: Stage, lang: str) -> Markup:
              origin, body,
              h("p", {"class": "notice", "role": "alert"}, shown.message) if shown.message else None,
              model_line(session.model, lang),
-             offer)
+             offer, stop)
 
 
 def recent_line(right: int, answered: int, lang: str) -> Markup | None:
@@ -195,8 +200,8 @@ def topic_block(topic_id: str, title: str, mastery: Mastery, recent: tuple[int, 
         body = stage(session, shown, lang)
     else:
         body = h("div", None,
-                 h("button", {"type": "button", "class": "quiz-start", "data-action": "quiz-start",
-                              "data-topic": topic_id}, t(lang, "quiz_start")),
+                 h("button", {"type": "button", "class": "quiz-start", "id": START_ID,
+                              "data-action": "quiz-start", "data-topic": topic_id}, t(lang, "quiz_start")),
                  h("p", {"class": "notice", "role": "alert"}, shown.message) if shown.message else None)
     return h("section", {"class": "quiz", "id": "quiz", "data-topic": topic_id,
                          "aria-labelledby": "quiz-heading"},

@@ -29,6 +29,8 @@ from typing import Any
 from app.core.errors import TropaError
 from app.core.learner.notes import Note
 from app.core.learner.progress import Mark
+from app.core.learner.resume import KEY as QUIZ_KEY
+from app.core.learner.resume import read as read_quiz
 from app.core.learner.store import COLLECTIONS, SCHEMA_VERSION, StoreError, decode, encode
 from app.core.tutor.conversation import from_record
 
@@ -85,6 +87,8 @@ def _conversations(key: str, value: Any) -> None:
 def _meta(key: str, value: Any) -> None:
     if key == "study_days" and not (isinstance(value, list) and all(_is_day(d) for d in value)):
         raise ValueError("study_days must be a list of dates like 2026-12-02")
+    if key == QUIZ_KEY:
+        read_quiz(value)
 
 
 # What each collection's values must be, beyond valid JSON within the store's limits.
