@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     google_client_id: str = ""
     google_client_secret: SecretStr = SecretStr("")
     google_metadata_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+    linkedin_client_id: str = ""
+    linkedin_client_secret: SecretStr = SecretStr("")
+    linkedin_metadata_url: str = "https://www.linkedin.com/oauth/.well-known/openid-configuration"
 
     # Stripe. Price ids of the two plans; api_base only changes for tests.
     stripe_secret_key: SecretStr = SecretStr("")
@@ -161,6 +164,10 @@ class Settings(BaseSettings):
         return bool(self.google_client_id)
 
     @property
+    def linkedin_enabled(self) -> bool:
+        return bool(self.linkedin_client_id)
+
+    @property
     def stripe_enabled(self) -> bool:
         return bool(self.stripe_secret_key.get_secret_value())
 
@@ -201,6 +208,8 @@ class Settings(BaseSettings):
             required["github_client_secret"] = self.github_client_secret
         if self.google_enabled:
             required["google_client_secret"] = self.google_client_secret
+        if self.linkedin_enabled:
+            required["linkedin_client_secret"] = self.linkedin_client_secret
         if self.stripe_enabled:
             required["stripe_webhook_secret"] = self.stripe_webhook_secret
             required["stripe_secret_key"] = self.stripe_secret_key

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["auth"])
 dev_router = APIRouter(tags=["auth"])
-Provider = Literal["github", "google"]
+Provider = Literal["github", "google", "linkedin"]
 LOGIN_ERROR_KEY = "login_error"
 LoginLimit = Annotated[None, Depends(limit_login)]
 

@@ -24,6 +24,9 @@ from tests.server.support.live import free_port, serve
 from tests.server.support.oauth_provider import (
     CLIENT_ID,
     CLIENT_SECRET,
+    LINKEDIN,
+    LINKEDIN_CLIENT_ID,
+    LINKEDIN_CLIENT_SECRET,
     LocalProvider,
     build_app,
 )
@@ -58,6 +61,9 @@ def site(provider: LocalProvider, database_url: str, dist_dir: Path) -> Iterator
         google_client_id=CLIENT_ID,
         google_client_secret=CLIENT_SECRET,
         google_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
+        linkedin_client_id=LINKEDIN_CLIENT_ID,
+        linkedin_client_secret=LINKEDIN_CLIENT_SECRET,
+        linkedin_metadata_url=f"{provider.issuer}{LINKEDIN}/.well-known/openid-configuration",
     )
     app = create_app(settings)
     with serve(app, port) as url:
@@ -82,7 +88,7 @@ def redirect_to_callback(client: httpx.Client, provider_name: str) -> str:
     return back.headers["location"]
 
 
-@pytest.mark.parametrize("provider_name", ["github", "google"])
+@pytest.mark.parametrize("provider_name", ["github", "google", "linkedin"])
 def test_login_creates_learner_with_profile(site: Site, provider_name: str) -> None:
     with browser(site.url) as client:
         response = client.get(f"/auth/{provider_name}/login")
@@ -99,9 +105,12 @@ def test_login_creates_learner_with_profile(site: Site, provider_name: str) -> N
     assert params["state"]
     assert params["code_challenge_method"] == "S256"
     assert len(params["code_challenge"]) >= 43
-    if provider_name == "google":
+    if provider_name in ("google", "linkedin"):
         assert params["nonce"]
         assert "openid" in params["scope"].split()
+    if provider_name == "linkedin":
+        assert params["client_id"] == LINKEDIN_CLIENT_ID
+        assert set(params["scope"].split()) == {"openid", "profile", "email"}
 
 
 def test_second_login_finds_the_same_learner(site: Site) -> None:
@@ -116,14 +125,14 @@ def test_second_login_finds_the_same_learner(site: Site) -> None:
 
 def test_same_subject_at_two_providers_is_two_learners(site: Site) -> None:
     ids = []
-    for name in ("github", "google"):
+    for name in ("github", "google", "linkedin"):
         with browser(site.url) as client:
             client.get(f"/auth/{name}/login")
             ids.append(session_of(client)["user_id"])
-    assert ids[0] != ids[1]
+    assert len(set(ids)) == 3
 
 
-@pytest.mark.parametrize("provider_name", ["github", "google"])
+@pytest.mark.parametrize("provider_name", ["github", "google", "linkedin"])
 def test_tampered_state_is_refused(site: Site, provider_name: str) -> None:
     with browser(site.url) as client:
         callback = redirect_to_callback(client, provider_name)
@@ -146,7 +155,7 @@ def test_callback_without_a_login_started_is_refused(site: Site) -> None:
         assert session_of(client)["authenticated"] is False
 
 
-@pytest.mark.parametrize("provider_name", ["github", "google"])
+@pytest.mark.parametrize("provider_name", ["github", "google", "linkedin"])
 def test_replayed_code_is_refused(site: Site, provider_name: str) -> None:
     with browser(site.url) as victim:
         callback = redirect_to_callback(victim, provider_name)

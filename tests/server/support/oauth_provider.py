@@ -1,9 +1,14 @@
 """A local OAuth 2 / OpenID Connect provider for the login tests, built on Authlib's
 server side and served over real HTTP on loopback.
 
-It plays GitHub (authorization code + PKCE, a ``/user`` API) and Google (OpenID Connect
-discovery, JWKS, RS256 ID tokens with nonce). Consent is automatic for ``provider.user``.
-Knobs for attacks: ``id_token_audience`` and ``id_token_azp`` override those claims.
+It plays GitHub (authorization code + PKCE, a ``/user`` API), Google (OpenID Connect
+discovery, JWKS, RS256 ID tokens with nonce) and LinkedIn (its own client, which must
+send its secret in the token request's body, ``client_secret_post``; its own issuer and
+discovery under ``/linkedin``; scopes ``openid profile email``; an ID token with nonce
+and LinkedIn's claims). Consent is automatic for ``provider.user``.
+Knobs for attacks: ``id_token_audience`` and ``id_token_azp`` override those claims;
+``id_token_nonce`` makes the ID token echo the nonce (default), omit it (as LinkedIn's
+sometimes does) or carry another one.
 Codes are single-use: the second exchange of a code is refused with ``invalid_grant``.
 """
 
@@ -13,7 +18,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
@@ -31,6 +36,9 @@ from starlette.routing import Route
 
 CLIENT_ID = "tropa-test-client"
 CLIENT_SECRET = "tropa-test-client-secret-0123456789"
+LINKEDIN_CLIENT_ID = "tropa-test-linkedin-client"
+LINKEDIN_CLIENT_SECRET = "tropa-test-linkedin-secret-0123456789"
+LINKEDIN = "/linkedin"  # the LinkedIn profile's issuer path and discovery prefix
 
 
 @dataclass
@@ -46,6 +54,8 @@ class Client(ClientMixin):
     client_id: str
     client_secret: str
     redirect_uris: list[str] = field(default_factory=list)
+    auth_methods: tuple[str, ...] = ("client_secret_basic", "client_secret_post")
+    issuer_path: str = ""  # LINKEDIN for the LinkedIn client
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -63,7 +73,7 @@ class Client(ClientMixin):
         return secrets.compare_digest(client_secret, self.client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method in ("client_secret_basic", "client_secret_post")
+        return method in self.auth_methods
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -110,12 +120,17 @@ class LocalProvider(AuthorizationServer):
         super().__init__(scopes_supported=["openid", "email", "profile", "read:user", "user:email"])
         self.issuer = ""  # set once the port is known
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig"})
-        self.clients: dict[str, Client] = {CLIENT_ID: Client(CLIENT_ID, CLIENT_SECRET)}
+        self.clients: dict[str, Client] = {
+            CLIENT_ID: Client(CLIENT_ID, CLIENT_SECRET),
+            LINKEDIN_CLIENT_ID: Client(LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET,
+                                       auth_methods=("client_secret_post",), issuer_path=LINKEDIN),
+        }
         self.codes: dict[str, AuthorizationCode] = {}
         self.tokens: dict[str, TestUser] = {}
         self.user = TestUser(id=4242, login="ada", name="Ada Lovelace", email="ada@example.org")
         self.id_token_audience: str | None = None
         self.id_token_azp: str | None = None  # default: the audience
+        self.id_token_nonce: Literal["echo", "omit", "wrong"] = "echo"
         self.seen_authorize_params: list[dict[str, str]] = []
         self.token_requests = 0
         self.register_token_generator("default", BearerTokenGenerator(_random_token))
@@ -140,6 +155,17 @@ class LocalProvider(AuthorizationServer):
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         pass
+
+    def linkedin_metadata(self) -> dict[str, Any]:
+        """LinkedIn's discovery document, in the shape LinkedIn publishes it."""
+        return {
+            **self.metadata(),
+            "issuer": self.issuer + LINKEDIN,
+            "scopes_supported": ["openid", "profile", "email"],
+            "claims_supported": ["iss", "aud", "iat", "exp", "sub", "name", "given_name",
+                                 "family_name", "picture", "email", "email_verified", "locale"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post"],
+        }
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -192,6 +218,14 @@ class OpenIdExtension(OpenIDCode):
         super().__init__(require_nonce=True)
         self.provider = provider
 
+    def get_authorization_code_claims(self, authorization_code: AuthorizationCode) -> dict[str, Any]:
+        claims: dict[str, Any] = super().get_authorization_code_claims(authorization_code)
+        if self.provider.id_token_nonce == "omit":
+            claims.pop("nonce", None)
+        elif self.provider.id_token_nonce == "wrong":
+            claims["nonce"] = "a-nonce-of-another-sign-in"
+        return claims
+
     def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
         return any(c.nonce == nonce for c in self.provider.codes.values())
 
@@ -204,7 +238,7 @@ class OpenIdExtension(OpenIDCode):
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         audience = self.provider.id_token_audience or client.get_client_id()
         return {
-            "iss": self.provider.issuer,
+            "iss": self.provider.issuer + client.issuer_path,
             "aud": [audience],
             "azp": self.provider.id_token_azp or audience,
             "exp": int(time.time()) + 300,
@@ -214,7 +248,9 @@ class OpenIdExtension(OpenIDCode):
         return {"alg": "RS256", "kid": "test-key"}
 
     def generate_user_info(self, user: TestUser, scope: str) -> UserInfo:
-        return UserInfo(sub=str(user.id), name=user.name, email=user.email, email_verified=True)
+        given, _, family = user.name.partition(" ")
+        return UserInfo(sub=str(user.id), name=user.name, given_name=given, family_name=family,
+                        email=user.email, email_verified=True, locale="en_US")
 
 
 def _random_token(*_: Any, **__: Any) -> str:
@@ -268,6 +304,9 @@ def build_app(provider: LocalProvider) -> Starlette:
     async def discovery(_: Request) -> Response:
         return JSONResponse(provider.metadata())
 
+    async def linkedin_discovery(_: Request) -> Response:
+        return JSONResponse(provider.linkedin_metadata())
+
     async def jwks(_: Request) -> Response:
         return Response(
             json.dumps({"keys": [provider.key.as_dict(private=False)]}),
@@ -281,6 +320,7 @@ def build_app(provider: LocalProvider) -> Starlette:
             Route("/user", user),
             Route("/userinfo", user),
             Route("/.well-known/openid-configuration", discovery),
+            Route(f"{LINKEDIN}/.well-known/openid-configuration", linkedin_discovery),
             Route("/jwks", jwks),
         ]
     )
