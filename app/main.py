@@ -88,7 +88,7 @@ async def start() -> Shell:
         """Sync wrote other devices' values to this device: reload what they change."""
         if "progress" in collections:
             await progress.load()
-        if collections & {"cards", "quiz_results"}:
+        if collections & {"cards", "quiz_results", "meta"}:  # meta: the goal (syncing.SYNCED_META)
             await study.load()
         if "conversations" in collections:
             history.clear()

@@ -36,7 +36,10 @@ from contracts.values import check_json, clean_text, json_size
 
 # -- what can be synced ----------------------------------------------------------------
 
-Kind = Literal["topic_progress", "review_card", "note", "roadmap", "conversation"]
+# ``learner_meta``: the learner's own settings that follow them across devices (the study
+# goal, entity id ``goal``); same merge rule as every kind. A device's own records (its
+# sync state and id) are never a kind: they must not reach another device.
+Kind = Literal["topic_progress", "review_card", "note", "roadmap", "conversation", "learner_meta"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"

@@ -8,6 +8,9 @@ field, the greater ``(hlc, device id)`` wins), so for these collections the late
 of an entry wins as a whole. A collection joins sync by being listed here; its service
 only writes through the store, which ``SyncedStore`` wraps.
 
+**Meta entries** of ``SYNCED_META`` (the study goal) sync the same way as kind
+``learner_meta``, one entity per meta key: the latest goal set on any device wins.
+
 **Private collections** (tutor conversations, notes) sync only while the learner has
 turned that on (``private()``); while it is off nothing of them is recorded or sent.
 
@@ -48,6 +51,12 @@ SYNCED: dict[str, str] = {
 }
 PRIVATE = frozenset({"notes", "conversations"})
 KIND_TO_COLLECTION = {kind: collection for collection, kind in SYNCED.items()}
+# The ``meta`` entries that follow the learner (the study goal), under one kind, entity id
+# = the meta key. The rest of ``meta`` is this device's own (its sync state and id, a quiz
+# in progress) and never syncs; a pulled ``learner_meta`` entity not listed here is
+# ignored, so no other device can write this device's own records.
+META_KIND = "learner_meta"
+SYNCED_META = frozenset({"goal"})
 FIELD = "value"
 STATE_KEY = "sync"
 DEVICE_KEY = "sync_device"
@@ -196,8 +205,15 @@ class Syncer:
 
     # -- local edits (called by SyncedStore) -----------------------------------------------
 
-    def synced(self, collection: str) -> bool:
+    def synced(self, collection: str, key: str | None = None) -> bool:
+        """Whether an entry of ``collection`` (``key``: which one, for ``meta``) syncs now."""
+        if collection == "meta":
+            return key in SYNCED_META
         return collection in SYNCED and (collection not in PRIVATE or self.private())
+
+    @staticmethod
+    def kind(collection: str) -> str:
+        return META_KIND if collection == "meta" else SYNCED[collection]
 
     def capture(self, writes: list[tuple[str, str, Any]]) -> tuple[list[tuple[str, str, Any]], Any]:
         """Record the synced ones of ``writes`` (a value of None is a deletion) in the
@@ -215,10 +231,10 @@ class Syncer:
 
     def _record(self, collection: str, key: str, value: Any) -> bool:
         entity = entity_id(key)
-        if self.client is None or not self.synced(collection) or entity is None:
+        if self.client is None or not self.synced(collection, key) or entity is None:
             return False
         try:
-            self.client.record(SYNCED[collection], entity, {FIELD: value})
+            self.client.record(self.kind(collection), entity, {FIELD: value})
         except SyncError as error:  # too large for sync: kept on the device, said in the header
             self._set(SyncStatus("error", self.pending, str(error), self.refused))
             return False
@@ -325,13 +341,18 @@ class Syncer:
         """Record each local entry of a synced collection that differs from the account's."""
         missing = object()
         recorded = False
+        local: list[tuple[str, str, str, Any]] = []
         for collection, kind in SYNCED.items():
-            if not self.synced(collection):
-                continue
-            for key, value in await self.store.items(collection):
-                entity = entity_id(key)
-                if entity is not None and client.value(kind, entity, FIELD, missing) != value:
-                    recorded |= self._record(collection, key, value)
+            if self.synced(collection):
+                local += [(collection, kind, key, value) for key, value in await self.store.items(collection)]
+        for key in sorted(SYNCED_META):
+            value = await self.store.get("meta", key)
+            if value is not None:
+                local.append(("meta", META_KIND, key, value))
+        for collection, kind, key, value in local:
+            entity = entity_id(key)
+            if entity is not None and client.value(kind, entity, FIELD, missing) != value:
+                recorded |= self._record(collection, key, value)
         if recorded:
             await self.store.put_many([self._state_write()])
 
@@ -340,8 +361,8 @@ class Syncer:
         puts: list[tuple[str, str, Any]] = []
         deletes: list[tuple[str, str]] = []
         for kind, entity in sorted(client.changed):
-            collection = KIND_TO_COLLECTION.get(kind)
-            if collection is None:
+            collection = "meta" if kind == META_KIND else KIND_TO_COLLECTION.get(kind)
+            if collection is None or (collection == "meta" and store_key(entity) not in SYNCED_META):
                 continue
             value = client.value(kind, entity, FIELD)
             if value is None:
@@ -410,7 +431,7 @@ class SyncedStore:
             self.syncer.edited()
 
     async def delete(self, collection: str, key: str) -> None:
-        exists = self.syncer.synced(collection) and await self.inner.get(collection, key) is not None
+        exists = self.syncer.synced(collection, key) and await self.inner.get(collection, key) is not None
         extra, before = self.syncer.capture([(collection, key, None)]) if exists else ([], None)
         if extra:
             # The outbox first: a reload in between pushes the deletion, and the pull
