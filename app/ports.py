@@ -198,3 +198,24 @@ class Transport(Protocol):
         """Return the server's reply, whatever its status; raise TransportError when
         no reply came."""
         ...
+
+
+class PackFetcher(Protocol):
+    """GETs one file of a course pack from another origin (``app.bridge.packs`` on the
+    browser): no cookies, no redirects followed, at most ``limit`` bytes."""
+
+    async def get(self, url: str, limit: int) -> bytes:
+        """The body of ``url``; raise PackError saying why there is none (HTTP status,
+        offline, too big, redirected elsewhere)."""
+        ...
+
+
+class PackStorage(Protocol):
+    """The course packs kept on the device, one JSON record each, by pack id
+    (``app.bridge.packs`` keeps them in IndexedDB, apart from the learner's data)."""
+
+    async def all(self) -> list[dict[str, Any]]: ...
+
+    async def put(self, pack_id: str, record: dict[str, Any]) -> None: ...
+
+    async def delete(self, pack_id: str) -> None: ...

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 CONTRACTS = ROOT / "contracts"
 WORKER = ROOT / "worker"
-PLACEHOLDERS = ("pyodide", "pyscript", "app_bundle", "contracts_bundle", "css", "icon", "config",
-                "manifest", "apple_icon", "theme_color", "description", "sw_register",
+PLACEHOLDERS = ("pyodide", "pyscript", "app_bundle", "contracts_bundle", "builder_bundle", "css",
+                "icon", "config", "manifest", "apple_icon", "theme_color", "description", "sw_register",
                 "prerender_script")
 # Filled after the others, in one pass: prerendered text may hold "{css}" and the like.
 PRERENDERED = ("first_page", "prerender_config")
@@ -46,6 +46,27 @@ def bundle_package(package_dir: Path) -> bytes:
             info = zipfile.ZipInfo(path.relative_to(package_dir).as_posix(), _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+# The part of builder/ the page runs: the content compiler's checks and renderer, for
+# course packs added by URL (builder.content.pack). tests/test_layers.py holds these
+# modules to what Pyodide has (the standard library, contracts, app.core, markdown-it).
+PACK_MODULES = ("__init__.py", "errors.py", "hashing.py", "content/__init__.py",
+                "content/chunks.py", "content/frontmatter.py", "content/library.py",
+                "content/pack.py", "content/problems.py", "content/renames.py",
+                "content/render.py", "content/roadmaps.py", "content/topics.py",
+                "content/tree.py")
+
+
+def bundle_files(folder: Path, names: tuple[str, ...]) -> bytes:
+    """Zip ``names`` (paths relative to ``folder``), deterministically."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(names):
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, (folder / name).read_bytes())
     return buffer.getvalue()
 
 
@@ -125,6 +146,8 @@ def build_site(out: Path, node_modules: Path, root: Path = ROOT,
     values = {"pyodide": urls["pyodide"], "pyscript": urls["pyscript"]}
     values["app_bundle"] = write_hashed(out, "app", ".zip", bundle_package(root / "app"))
     values["contracts_bundle"] = write_hashed(out, "contracts", ".zip", bundle_package(root / "contracts"))
+    values["builder_bundle"] = write_hashed(out, "builder", ".zip",
+                                            bundle_files(root / "builder", PACK_MODULES))
     static = root / "app" / "static"
     for key, name in (("css", "tropa.css"), ("icon", "favicon.svg")):
         stem, suffix = name.rsplit(".", 1)
@@ -140,8 +163,8 @@ def build_site(out: Path, node_modules: Path, root: Path = ROOT,
     page = fill(page_source.read_text(encoding="utf-8"), values, str(page_source))
     page, prerendered = insert_prerendered(page, out, str(page_source))
     (out / "index.html").write_text(page, encoding="utf-8")
-    files = [values[key] for key in ("app_bundle", "contracts_bundle", "css", "icon", "config",
-                                     "sw_register", "prerender_script")] + list(linked.values())
+    files = [values[key] for key in ("app_bundle", "contracts_bundle", "builder_bundle", "css", "icon",
+                                     "config", "sw_register", "prerender_script")] + list(linked.values())
     folders = [urls[name] for name in pwa.SHELL_VENDOR] + ["/worker", *prerendered]
     workbox = pwa.vendor_workbox(node_modules, out)
     sw = pwa.write_service_worker(out, pwa.shell_paths(out, files, folders), workbox, root / "sw")

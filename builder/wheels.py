@@ -11,7 +11,9 @@ precaches the folder).
 
 - ``fsrs`` 6.3.2: the spaced-repetition scheduler (``app.core.learner.cards``);
 - ``typing-extensions`` 4.15.0: the one thing ``fsrs`` imports beyond the standard library;
-- ``micropip`` 0.11.1: how PyScript installs ``packages``.
+- ``micropip`` 0.11.1: how PyScript installs ``packages``;
+- ``markdown-it-py`` 4.3.0 and ``mdurl`` 0.1.2: the content compiler's renderer, for
+  course packs checked and rendered in the browser (``builder.content.pack``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ WHEELS: tuple[Wheel, ...] = (
           "f0fa19c6845758ab08074a0cfa8b7aecb71c999ca73d62883bc25cc018c4e548", ("typing_extensions",)),
     Wheel("micropip", "0.11.1", "micropip-0.11.1-py3-none-any.whl",
           "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3", ("micropip",)),
+    Wheel("markdown-it-py", "4.3.0", "markdown_it_py-4.3.0-py3-none-any.whl",
+          "7aa1511a46c39138de78d9eba92ce47e63124d8003fc98b3a351909e04239efa", ("markdown_it",),
+          ("mdurl",)),
+    Wheel("mdurl", "0.1.2", "mdurl-0.1.2-py3-none-any.whl",
+          "84008a41e51615a49fc9966191ff91509e3c40b939176e643fd50a5c2196b8f8", ("mdurl",)),
 )
 
 

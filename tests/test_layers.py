@@ -11,6 +11,11 @@
   imports nothing from ``app/`` (shared rules come from ``contracts``); ``builder/``
   imports from ``app/`` only ``app.core`` and the pure views of ``app.ui`` (the
   prerendered pages, builder/prerender.py), which by the rules above reach no browser.
+- One deliberate exception: ``app/services/packs.py`` imports ``builder.content.pack``,
+  so a course pack added in the browser is checked by the build's own rules, not by a
+  second implementation. The site ships that part of builder/ (``builder.site.
+  PACK_MODULES``) to the page, so those modules may import only what Pyodide has there:
+  the standard library, ``contracts``, ``app.core``, markdown-it-py and each other.
 """
 
 from __future__ import annotations
@@ -77,13 +82,18 @@ def forbidden(folder: str, banned: tuple[str, ...]) -> list[str]:
 # fsrs: the spaced-repetition scheduler, a pure-Python wheel that Pyodide loads too
 # (builder/wheels.py vendors it); the one third-party package the core may use.
 CORE = ("contracts", "app.core", "fsrs")
+# The content compiler's entry for course packs: the one builder module the app imports.
+PACK_COMPILER = "builder.content.pack"
+PACK_USER = "app.services.packs"
+# What the page's Python has besides the standard library and the shipped builder modules.
+PYODIDE_HAS = ("contracts", "app.core", "markdown_it")
 # (folder, what it may import besides the standard library)
 LAYERS = [
     ("contracts", ("contracts",)),
     ("app/core", CORE),
     # The library knows nothing of the tutor that reads it.
     ("app/core/library", ("contracts", "app.core.errors", "app.core.i18n", "app.core.library")),
-    ("app/services", (*CORE, "app.services", "app.ports")),
+    ("app/services", (*CORE, "app.services", "app.ports", PACK_COMPILER)),
     ("app/ports.py", CORE),
     ("app/ui", (*CORE, "app.services", "app.ports", "app.ui")),
     # The bridge implements ports over the browser; it needs no use case and no view.
@@ -108,7 +118,30 @@ def test_only_the_bridge_touches_the_browser(folder: str) -> None:
     ("contracts", ("app", "server", "builder", "models")),
 ])
 def test_the_runtimes_share_only_contracts(folder: str, banned: tuple[str, ...]) -> None:
-    assert forbidden(folder, banned) == []
+    allowed = {f"{PACK_USER} imports {PACK_COMPILER}"}
+    assert [found for found in forbidden(folder, banned) if found not in allowed] == []
+
+
+def test_only_the_pack_service_imports_the_pack_compiler() -> None:
+    assert set(forbidden("app", ("builder",))) == {f"{PACK_USER} imports {PACK_COMPILER}"}
+
+
+def test_the_builder_modules_the_page_runs_import_only_what_pyodide_has() -> None:
+    from builder.site import PACK_MODULES
+
+    shipped = {"builder." + name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+               for name in PACK_MODULES}
+    shipped = {name.removesuffix(".__init__") for name in shipped} | {"builder"}
+    found = []
+    for name in PACK_MODULES:
+        for dotted, source in modules("builder/" + name):
+            for imported in imports(source, dotted):
+                if imported.split(".")[0] in STDLIB or under(imported, *PYODIDE_HAS):
+                    continue
+                if imported not in shipped:
+                    found.append(f"{dotted} imports {imported}")
+    assert found == []
+    assert PACK_COMPILER in shipped
 
 
 def test_the_checks_see_every_kind_of_import(tmp_path: Path) -> None:
