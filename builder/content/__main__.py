@@ -26,6 +26,21 @@ def embedder_prefixes(embedder: Path) -> dict[str, str]:
     raise SystemExit(f"content: {embedder.name} is not in {manifest}")
 
 
+def write_pack_index(folder: Path, title: str, language: str) -> int:
+    """``--pack DIR``: check a course pack with the content rules and write its index."""
+    from builder.content.pack import write_index
+
+    try:
+        index = write_index(folder, title, language)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"pack: {len(error.problems)} problem(s); no index was written", file=sys.stderr)
+        return 1
+    print(f"[pack] {folder}: {len(index.files)} files listed in tropa-pack.json")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m builder.content", description=__doc__)
     parser.add_argument("--content", type=Path, default=ROOT / "content")
@@ -34,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
                         "multilingual-e5-small", help="folder of the ONNX embedder")
     parser.add_argument("--dtype", default="q8")
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")
+    parser.add_argument("--pack", type=Path, metavar="DIR",
+                        help="check the course pack in DIR and write its tropa-pack.json")
+    parser.add_argument("--title", help="the pack's title (with --pack)")
+    parser.add_argument("--language", default="en", help="the pack's source language (with --pack)")
     args = parser.parse_args(argv)
+    if args.pack is not None:
+        return write_pack_index(args.pack, args.title or args.pack.name, args.language)
     started = time.monotonic()
     try:
         bundles = read_tree(args.content)

@@ -158,16 +158,22 @@ class Library:
         """
         return self.renames.get(topic_id, topic_id)
 
+    @staticmethod
+    def _any_language(items: Mapping[tuple[str, str], Any], item_id: str) -> Any:
+        """The item in any language: a course pack may be written in Russian only."""
+        return next((item for (found, _), item in sorted(items.items()) if found == item_id), None)
+
     def languages_of(self, roadmap_id: str) -> tuple[str, ...]:
         """Languages the roadmap is written in, English first."""
         langs = sorted(lang for (rid, lang) in self.roadmaps if rid == roadmap_id)
         return tuple(sorted(langs, key=lambda lang: lang != DEFAULT_LANGUAGE))
 
     def roadmap(self, roadmap_id: str, lang: str) -> Roadmap:
-        """The roadmap in ``lang``, or in English when it has no such translation."""
+        """The roadmap in ``lang``, or in English when it has no such translation (or in
+        its one language)."""
         found = self.roadmaps.get((roadmap_id, lang)) or self.roadmaps.get(
             (roadmap_id, DEFAULT_LANGUAGE)
-        )
+        ) or self._any_language(self.roadmaps, roadmap_id)
         if found is None:
             known = ", ".join(self.order) or "none"
             raise LibraryError(f"no roadmap {roadmap_id!r}; known roadmaps: {known}")
@@ -181,7 +187,7 @@ class Library:
         """The topic in ``lang``, or in English when it has no such translation."""
         found = self.topics.get((topic_id, lang)) or self.topics.get(
             (topic_id, DEFAULT_LANGUAGE)
-        )
+        ) or self._any_language(self.topics, topic_id)
         if found is None:
             raise LibraryError(f"no topic {topic_id!r}")
         return found
