@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable
 
+from app.bridge.device_facts import device_facts, request_persistence
 from app.bridge.dom import BrowserPage, utc_offset_minutes
 from app.bridge.http import BrowserApi
 from app.bridge.preferences import LocalPreferences
@@ -19,6 +21,7 @@ from app.bridge.pwa import BrowserPwa
 from app.bridge.store import IndexedDBStore
 from app.bridge.transport import BrowserTransport, BrowserWindow
 from app.bridge.worker import WorkerClient
+from app.core.generator_choice import GeneratorChoice
 from app.core.i18n import pick_language
 from app.core.learner.clock import study_clock
 from app.core.learner.store import COLLECTIONS, MemoryStore, StoreError
@@ -39,6 +42,7 @@ from app.services.stored_models import ModelShelf
 from app.services.study import StudyRecord
 from app.services.syncing import SyncedStore, Syncer
 from app.services.tutor import Tutor
+from app.services.tutor_choice import TutorPicker
 from app.ui.account import PRIVATE_KEY, AccountUi
 from app.ui.data import DataUi
 from app.ui.goal import GoalUi
@@ -78,6 +82,8 @@ async def start() -> Shell:
     preferences = LocalPreferences()
     api = BrowserApi()
     settings = from_query(page.location_search(), preferences.get("webgpu"))
+    # Which tutor this device runs (full, small, passages only) and why: app.core.generator_choice.
+    picker = TutorPicker(settings, preferences, device_facts(), api)
     # The worker starts on the tutor's first request, not here.
     inference = WorkerClient()
     device_store, notice = await open_store()
@@ -131,28 +137,38 @@ async def start() -> Shell:
 
     def tutor(library: Library, on_change: Callable[[], None]) -> Tutor:
         # The learner's profile as it is at each question (goal, known and weak topics).
-        return Tutor(inference, api, library, settings, on_change=on_change,
-                     history=history, on_finished=conversations.save,
-                     learner=lambda: study.profile(progress.progress))
+        choice = picker.choice(shell.lang)
+        return Tutor(inference, api, library, dataclasses.replace(settings, generator=choice.model or ""),
+                     on_change=on_change, history=history, on_finished=conversations.save,
+                     learner=lambda: study.profile(progress.progress), choice=choice,
+                     on_generated=picker.measured)
 
-    def loaded(role: str) -> bool:
+    async def switched(choice: GeneratorChoice) -> None:
+        """The learner chose another tutor in the model manager: a running tutor moves to it."""
+        if shell.tutor is not None:
+            await shell.tutor.use_generator(choice.model, choice)
+
+    def loaded(role: str, model: str | None = None) -> bool:
         """Whether the tutor has this model loaded: a quiz uses it then, never loads it."""
         found = _shell.tutor if _shell is not None else None
         state = None if found is None else found.embedder if role == "embedder" else found.generator
-        return state is not None and state.phase == "ready"
+        return state is not None and state.phase == "ready" and model in (None, state.id)
 
     def quizzes(library: Library) -> QuizMaker:
-        return QuizMaker(library, inference, generator=settings.generator,
-                         force_webgpu=settings.force_webgpu, generator_ready=lambda: loaded("generator"),
+        generator = picker.choice(shell.lang).model or ""
+        return QuizMaker(library, inference, generator=generator,
+                         force_webgpu=settings.force_webgpu,
+                         generator_ready=lambda: loaded("generator", generator),
                          embedder_ready=lambda: loaded("embedder"))
 
     def tutor_models() -> tuple[str, ...]:
         """The models the tutor loads: the library's embedder and the generator."""
         found = _shell.tutor if _shell is not None else None
         if found is not None:
-            return found.embedder.id, found.generator.id
+            return found.model_ids()
         retrieval = _shell.library.retrieval if _shell is not None and _shell.library else {}
-        return str(retrieval.get("model", "")), settings.generator
+        generator = picker.choice(shell.lang if _shell is not None else lang).model
+        return (str(retrieval.get("model", "")), *([generator] if generator else []))
 
     lang = pick_language(preferences.get("lang"), page.languages())
     account = AccountUi(
@@ -170,7 +186,8 @@ async def start() -> Shell:
         # The #/models page and the tutor's consent before its first download.
         ModelsUi(ModelShelf(inference, settings.force_webgpu), page, in_use=tutor_models,
                  lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
-                 rerender=lambda: shell.render()),
+                 rerender=lambda: shell.render(), picker=picker, embedder=lambda: tutor_models()[0],
+                 on_switch=switched, persist=request_persistence),
     ]
     quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render())
@@ -185,5 +202,8 @@ async def start() -> Shell:
     _account_start = asyncio.ensure_future(account.start())
     # Install and Update, outside the shell: shown even while the library loads or failed.
     PwaBar(BrowserPwa(), lambda: shell.lang).mount()
+    # The models' sizes for the tutor's intro, from the manifest, beside the library's load.
+    asyncio.ensure_future(picker.read_sizes()).add_done_callback(
+        lambda _: shell.render() if shell.library is not None else None)
     await _shell.load()
     return _shell

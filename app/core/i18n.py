@@ -9,7 +9,15 @@ arguments; a missing key raises KeyError naming it, so a typo never shows as a b
 
 from __future__ import annotations
 
-from app.core import account_words, boot_words, comfort_words, model_words, quiz_words, tutor_words
+from app.core import (
+    account_words,
+    boot_words,
+    choice_words,
+    comfort_words,
+    model_words,
+    quiz_words,
+    tutor_words,
+)
 from contracts import languages
 
 # The languages of the UI and of the course library (contracts.languages, which the
@@ -126,7 +134,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resource_opensource": "open source",
         "tutor_title": "Ask the tutor",
         "tutor_intro": "The tutor runs on your device: nothing you type leaves the browser. "
-        "The first question downloads its models once (about 620 MB) and stores them on this device; "
+        "The first question downloads its models once and stores them on this device; "
         "later visits load them from there, offline too; "
         "your conversations are kept on this device.",
         "tutor_placeholder_topic": "Ask about “{title}”…",
@@ -315,7 +323,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resource_opensource": "открытый код",
         "tutor_title": "Спросить наставника",
         "tutor_intro": "Наставник работает на вашем устройстве: ничего из набранного не уходит "
-        "из браузера. Первый вопрос один раз загружает модели (около 620 МБ) и сохраняет их на этом "
+        "из браузера. Первый вопрос один раз загружает модели и сохраняет их на этом "
         "устройстве; в следующие визиты они загружаются оттуда, и без сети тоже; "
         "ваши беседы хранятся на этом устройстве.",
         "tutor_placeholder_topic": "Спросите о теме «{title}»…",
@@ -400,7 +408,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 # Pages with many words keep them in modules of their own: the account, sync and plans
 # pages; the quiz and review; the model manager and download consent; the prerendered
 # page's status line; the tutor's refusals; the theme switch and the tutor entry.
-for _module in (account_words, quiz_words, model_words, boot_words, tutor_words, comfort_words):
+for _module in (account_words, quiz_words, model_words, boot_words, tutor_words, comfort_words,
+                choice_words):
     for _code, _words in _module.MESSAGES.items():
         MESSAGES[_code].update(_words)
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from app.core.errors import LibraryError, TropaError
+from app.core.generator_choice import GeneratorChoice, writes
 from app.core.i18n import t
 from app.core.learner.profile import LearnerProfile, tutor_note
 from app.core.library.catalog import Library
@@ -65,10 +66,15 @@ class Tutor:
         history: History | None = None,
         on_finished: Callable[[Scope], Awaitable[None]] | None = None,
         learner: Callable[[], LearnerProfile] | None = None,
+        choice: GeneratorChoice | None = None,
+        on_generated: Callable[[str, Mapping[str, Any]], None] | None = None,
     ) -> None:
         """``history`` holds the conversations (restored from the device by the caller);
         ``on_finished(scope)`` runs after each exchange ends, to save it; ``learner()``
-        gives the learner's profile as it is now, read at each question for the prompt."""
+        gives the learner's profile as it is now, read at each question for the prompt.
+        ``settings.generator`` "" means passages only (no generator); ``choice`` says which
+        tutor this is and why (app.core.generator_choice), for the panel;
+        ``on_generated(model, result)`` sees every generate result (first-token times)."""
         self.inference = inference
         self.library = library
         self.settings = settings
@@ -76,6 +82,8 @@ class Tutor:
         self.retriever = Retriever(inference, api, library.retrieval)
         self.embedder = PipelineState(self.retriever.embedder, "embedder")
         self.generator = PipelineState(settings.generator, "generator")
+        self.choice = choice
+        self.on_generated = on_generated
         self.history = history if history is not None else History()
         self.on_finished = on_finished
         self.learner = learner
@@ -98,7 +106,8 @@ class Tutor:
         # protocol version and request types); a worker of another version fails here.
         await self.inference.probe(self.settings.force_webgpu)
         self.on_change()
-        self._generator_task = asyncio.ensure_future(self._load_generator())
+        if self.generator.id:
+            self._generator_task = asyncio.ensure_future(self._load_generator())
         await self.retriever.prepare()
         await pipelines.load(self.inference, self.embedder, self.settings.force_webgpu,
                              self.on_change)
@@ -109,6 +118,31 @@ class Tutor:
         with contextlib.suppress(TropaError):
             await pipelines.load(self.inference, self.generator, self.settings.force_webgpu,
                                  self.on_change)
+
+    def model_ids(self) -> tuple[str, ...]:
+        """The models this tutor loads: the embedder, and the generator unless passages only."""
+        return (self.embedder.id, self.generator.id) if self.generator.id else (self.embedder.id,)
+
+    def models_ready(self) -> bool:
+        return self.embedder.phase == "ready" and (not self.generator.id or self.generator.phase == "ready")
+
+    async def use_generator(self, model: str | None, choice: GeneratorChoice | None = None) -> None:
+        """Switch to generator ``model`` (None: passages only): the old one is unloaded, the
+        new one loads now if the tutor has started (else on its first question)."""
+        self.choice = choice
+        old = self.generator
+        if (model or "") == old.id:
+            self.on_change()
+            return
+        self.generator = PipelineState(model or "", "generator")
+        self._generator_task = None
+        # The worker's unload waits for a load in flight, then frees it.
+        if old.id and old.phase != "failed" and self._ready is not None:
+            with contextlib.suppress(TropaError):
+                await self.inference.unload(old.id)
+        if model and self._ready is not None:
+            self._generator_task = asyncio.ensure_future(self._load_generator())
+        self.on_change()
 
     # -- asking -------------------------------------------------------------------------
     def conversation(self, scope: Scope) -> list[Exchange]:
@@ -185,6 +219,12 @@ class Tutor:
         if self.generator.phase != "ready":
             exchange.status = "passages"
             exchange.answer = cite("", exchange.hits)
+            if not self.generator.id:
+                exchange.error = t(exchange.lang, "passages_chosen")
+            return
+        if not writes(self.generator.id, exchange.lang):
+            # An English-only tutor asked in Russian: the passages, rather than an English answer.
+            self._passages_instead(exchange, "passages_english_only")
             return
         await self._generate(exchange, messages)
 
@@ -255,6 +295,8 @@ class Tutor:
         exchange.text = without_repeats(strip_echo(printable(str(result.get("text", raw))),
                                                    exchange.hits))
         self.generator.ran_on(result)
+        if self.on_generated is not None:
+            self.on_generated(self.generator.id, result)
         return result
 
     async def stop(self) -> bool:

@@ -85,18 +85,27 @@ def model_row(shelf: ModelShelf, model: StoredModel, in_use: bool, lang: str) ->
     )
 
 
-def storage_line(shelf: ModelShelf, lang: str) -> Markup | None:
+def storage_line(shelf: ModelShelf, lang: str, persisted: bool | None = None) -> Markup | None:
+    """Storage used and free, whether it is persistent and what that means; ``persisted``
+    the browser's answer when it was asked to keep the site's data (None: not asked)."""
     storage = shelf.storage
     if storage is None:
         return None
-    return h("p", {"class": "storage"},
+    kept = storage.persisted or bool(persisted)
+    return h("p", {"class": "storage", "data-persisted": "true" if kept else "false"},
              t(lang, "models_storage", used=size_text(storage.usage, lang),
                quota=size_text(storage.quota, lang), free=size_text(storage.free, lang)), " ",
-             t(lang, "models_persisted" if storage.persisted else "models_not_persisted"))
+             h("span", {"class": "persistence"},
+               t(lang, "models_persisted" if kept else "models_not_persisted")),
+             [" ", h("span", {"class": "persist-asked"},
+                     t(lang, "persist_asked_granted" if persisted else "persist_asked_refused"))]
+             if persisted is not None else None)
 
 
-def page(shelf: ModelShelf, in_use: Collection[str], lang: str) -> Markup:
-    """Every model with what it is for, its size here, its state and its buttons."""
+def page(shelf: ModelShelf, in_use: Collection[str], lang: str, *, tiers: Markup | None = None,
+         persisted: bool | None = None) -> Markup:
+    """The tutor's choices (``tiers``, app.ui.choice_view), then every model with what it
+    is for, its size here, its state and its buttons."""
     if shelf.models is None:
         body: Markup = h("p", {"class": "loading" if not shelf.error else "notice",
                               "role": "alert" if shelf.error else None},
@@ -113,7 +122,8 @@ def page(shelf: ModelShelf, in_use: Collection[str], lang: str) -> Markup:
     return h("section", {"class": "models-page", "data-view": "models"},
              h("h1", None, t(lang, "models_title")),
              h("p", None, t(lang, "models_intro")),
-             storage_line(shelf, lang),
+             storage_line(shelf, lang, persisted),
+             tiers,
              body)
 
 

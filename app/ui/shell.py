@@ -116,7 +116,9 @@ class Shell:
         exchanges = self._history().conversation(scope)
         title = self.library.topic(route.target, self.lang).title if route.view == "topic" else None
         consent = self.consent.consent_block(self.lang) if self.consent else None
-        return tutor_view.panel(self.tutor, exchanges, self.lang, title, self.storage_notice(), consent)
+        size = self.consent.intro_size(self.lang) if self.consent else ""
+        return tutor_view.panel(self.tutor, exchanges, self.lang, title, self.storage_notice(), consent,
+                                size)
 
     def _history(self) -> History:
         # The tutor's, once it exists (the composition root gives both the same one).
@@ -201,9 +203,8 @@ class Shell:
         if scope is None:
             return
         tutor = self._ensure_tutor()
-        loaded = tutor.embedder.phase == tutor.generator.phase == "ready"
-        if not loaded and self.consent is not None and not await self.consent.granted(
-                (tutor.embedder.id, tutor.generator.id), question):
+        if not tutor.models_ready() and self.consent is not None and not await self.consent.granted(
+                tutor.model_ids(), question):
             return
         await tutor.ask(question, scope, self.lang)
 

@@ -14,6 +14,7 @@ from app.core.tutor.conversation import Exchange
 from app.core.tutor.markdown import render
 from app.services.pipelines import PipelineState
 from app.services.tutor import Tutor
+from app.ui.choice_view import choice_line
 from app.ui.html import Markup, h
 
 
@@ -50,8 +51,10 @@ def model_line(state: PipelineState, lang: str) -> Markup:
 
 
 def status(tutor: Tutor, lang: str) -> Markup:
+    # Passages only has no generator line; the choice line says which tutor and why.
     return h("ul", {"class": "models"}, model_line(tutor.embedder, lang),
-             model_line(tutor.generator, lang))
+             model_line(tutor.generator, lang) if tutor.generator.id else None,
+             choice_line(tutor.choice, lang))
 
 
 def topic_links(exchange: Exchange) -> list[list[object]]:
@@ -119,10 +122,11 @@ def log(exchanges: list[Exchange], lang: str) -> Markup:
 
 
 def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title: str | None,
-          notice: str = "", consent: Markup | None = None) -> Markup:
+          notice: str = "", consent: Markup | None = None, intro_size: str = "") -> Markup:
     """The whole panel; ``tutor`` is None before the learner first uses it; ``notice``
     says why the conversation is not being kept on the device, if it is not; ``consent``
-    asks before the models' first download (app.ui.models_view.consent)."""
+    asks before the models' first download (app.ui.models_view.consent); ``intro_size`` says
+    what the current tutor downloads (app.ui.choice_view.intro_size)."""
     placeholder = (t(lang, "tutor_placeholder_topic", title=topic_title) if topic_title
                    else t(lang, "tutor_placeholder"))
     busy = bool(tutor and tutor.busy)
@@ -130,6 +134,7 @@ def panel(tutor: Tutor | None, exchanges: list[Exchange], lang: str, topic_title
         "section", {"id": "tutor", "class": "tutor", "aria-labelledby": "tutor-title"},
         h("h2", {"id": "tutor-title"}, t(lang, "tutor_title")),
         h("p", {"class": "meta"}, t(lang, "tutor_intro"), " ",
+          h("span", {"class": "intro-size"}, intro_size, " ") if intro_size else None,
           h("a", {"class": "models-link", "href": href(Route("models"))}, t(lang, "models_manage"))),
         h("div", {"id": "tutor-status"}, status(tutor, lang) if tutor else None),
         consent,
