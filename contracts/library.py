@@ -12,6 +12,13 @@ topic that took it over (renamed, moved to another trail, or merged into it): th
 moves what a learner stored under the old id to the new one. No old id is a current
 topic id and none is itself renamed, so one look-up is enough.
 
+**Premium trails** (``premium: true`` in a roadmap's front matter) are public in outline
+only: library.json gives the roadmap ``premium: true`` with its sections, and each of its
+topics ``premium: true`` with title, level, prerequisites and word count, but ``html``
+empty and no resources; their passages are not in the retrieval files. The bodies go to
+``PREMIUM_FILE``, written *outside* the public site, which the server reads and hands to
+Pro learners (``/api/content/premium/<roadmap>``, rows of ``PREMIUM_TOPIC_FIELDS``).
+
 Written by ``builder.content.library``; read by ``app.core.library.catalog`` and the tutor.
 """
 
@@ -37,6 +44,13 @@ RETRIEVAL_FIELDS: dict[str, type] = {
     "passage_prefix": str,  # put before each passage when embedding it
     "query_prefix": str,  # put before a question when embedding it
 }
+
+
+PREMIUM_FORMAT = 1
+PREMIUM_FILE = "premium.json"  # {"format": PREMIUM_FORMAT, "topics": [premium topic rows]}
+# One premium topic's body: which topic (id, language, roadmap), its HTML and resources.
+PREMIUM_TOPIC_FIELDS: dict[str, type] = {"id": str, "lang": str, "roadmap": str, "html": str,
+                                         "resources": list}
 
 
 class LibraryFormatError(ValueError):
@@ -107,3 +121,30 @@ def check_passages(rows: object, count: int) -> Sequence[Mapping[str, str]]:
     for index, row in enumerate(rows):
         _check(PASSAGE_FIELDS, row, f"passage {index}")
     return rows
+
+def premium_topic(topic: str, lang: str, roadmap: str, html: str,
+                  resources: list[dict[str, str]]) -> dict[str, Any]:
+    """One row of the premium file (and of the server's premium answer)."""
+    return {"id": topic, "lang": lang, "roadmap": roadmap, "html": html, "resources": resources}
+
+
+def check_premium_topics(rows: object) -> list[Mapping[str, Any]]:
+    """Return ``rows`` if it is a list of premium topic rows whose resources have
+    ``type``, ``title`` and ``url`` text; raise LibraryFormatError naming a bad one."""
+    if not isinstance(rows, list):
+        raise LibraryFormatError(f"premium topics must be a list, got {type(rows).__name__}")
+    for index, row in enumerate(rows):
+        _check(PREMIUM_TOPIC_FIELDS, row, f"premium topic {index}")
+        for resource in row["resources"]:
+            _check({"type": str, "title": str, "url": str}, resource, f"premium topic {index} resource")
+    return rows
+
+
+def check_premium(data: object) -> list[Mapping[str, Any]]:
+    """The topic rows of a premium file; raise LibraryFormatError unless ``data`` is one
+    of ``PREMIUM_FORMAT``."""
+    fields = _mapping(data, "premium file")
+    if fields.get("format") != PREMIUM_FORMAT:
+        raise LibraryFormatError(f"premium file format {fields.get('format')!r} is not supported; "
+                                 f"expected {PREMIUM_FORMAT}")
+    return check_premium_topics(fields.get("topics"))

@@ -22,6 +22,8 @@ from server.auth.session import CsrfMiddleware
 from server.billing import routes as billing_routes
 from server.billing.gateway import StripeGateway
 from server.concurrency import DatabaseConcurrencyMiddleware
+from server.content import routes as content_routes
+from server.content.shelf import PremiumShelf
 from server.db import make_engine
 from server.profiles import routes as profile_routes
 from server.ratelimit import connect_redis
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
     app.state.oauth = build_oauth(settings)
     app.state.billing = StripeGateway(settings) if settings.stripe_enabled else None
+    app.state.premium = PremiumShelf(settings.premium_content)
 
     app.include_router(health.router)
     app.include_router(auth_routes.router)
@@ -71,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(profile_routes.router)
     app.include_router(sync_routes.router)
     app.include_router(billing_routes.router)
+    app.include_router(content_routes.router)
     _install_error_handlers(app)
 
     install_fallbacks(app, ("/api/", "/auth/"))

@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     # body never holds a database slot (server/concurrency.py).
     body_timeout_s: float = Field(default=30.0, gt=0, le=600)
     free_sync_devices: int = Field(default=2, ge=1)
+    # The premium trails' text (builder.content writes it beside dist/, never inside):
+    # served to Pro learners by /api/content/premium/{roadmap}. Missing: no premium text.
+    premium_content: Path = Path("dist-premium/premium.json")
 
     @field_validator("redis_url")
     @classmethod

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from builder.content.problems import ContentError
 from builder.content.tree import read_tree
+from contracts.library import PREMIUM_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", type=Path, default=ROOT / "dist" / "models" /
                         "multilingual-e5-small", help="folder of the ONNX embedder")
     parser.add_argument("--dtype", default="q8")
+    parser.add_argument("--premium-out", type=Path,
+                        help="where the premium trails' text goes, outside the public site, for "
+                        "the server (TROPA_PREMIUM_CONTENT); default: beside the site, e.g. "
+                        "dist-premium/premium.json for --out dist/content")
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")
     parser.add_argument("--pack", type=Path, metavar="DIR",
                         help="check the course pack in DIR and write its tropa-pack.json")
@@ -82,10 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     embedder = Embedder(args.embedder, dtype=args.dtype)
     model = {"id": args.embedder.name, "dtype": args.dtype, "dim": dim,
              "prefixes": embedder_prefixes(args.embedder)}
-    library = write_library(bundles, args.out, embedder, model)
+    site = args.out.parent
+    premium_out = args.premium_out or site.parent / f"{site.name}-premium" / PREMIUM_FILE
+    library = write_library(bundles, args.out, embedder, model, premium_out=premium_out)
     retrieval = library["retrieval"]
     print(f"[content] {retrieval['count']} passages embedded with {model['id']} ({args.dtype}) "
           f"into {args.out} ({time.monotonic() - started:.1f} s)")
+    premium = sum(1 for t in library["topics"] if t.get("premium"))
+    print(f"[content] {premium} premium topics' text into {premium_out} (not in the public site)")
     return 0
 
 

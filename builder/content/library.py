@@ -2,7 +2,8 @@
 
 The output folder holds ``library.json`` (fixed name, revalidated by the browser) and
 the content-hashed passages and vectors files it points to, in the format defined by
-``contracts.library``.
+``contracts.library``. A premium trail's topics are there in outline only; their bodies
+go to the premium file (``premium_dict``), which is written outside the public site.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def library_dict(bundles: list[RoadmapBundle]) -> dict[str, Any]:
             "title": roadmap.title,
             "summary": roadmap.summary,
             "intro_html": to_html(roadmap.intro),
+            **({"premium": True} if roadmap.premium else {}),
             "sections": [
                 {"title": s.title, "topics": [ids[e.slug] for e in s.entries]}
                 for s in roadmap.sections
@@ -64,14 +66,34 @@ def library_dict(bundles: list[RoadmapBundle]) -> dict[str, Any]:
                 ],
                 "source": topic.path,
             })
+            if roadmap.premium:  # the outline only: the text is the premium file's
+                topics[-1].update({"premium": True, "html": "", "resources": []})
     # read_tree has checked the map; here it is only collected.
     renames = format_.check_renames(check_renames(bundles, SOURCE_LANGUAGE, []))
     return {"format": format_.FORMAT, "roadmaps": roadmaps, "topics": topics, "renames": renames}
 
 
+def premium_dict(bundles: list[RoadmapBundle]) -> dict[str, Any]:
+    """The premium trails' topic bodies (``contracts.library.PREMIUM_FILE``), for the
+    server; never part of the public site."""
+    rows = []
+    for bundle in bundles:
+        if not bundle.roadmap.premium:
+            continue
+        for entry in bundle.roadmap.entries():
+            topic = bundle.topics[entry.slug]
+            rows.append(format_.premium_topic(
+                topic.id, bundle.lang, bundle.roadmap.id, to_html(topic.markdown),
+                [{"type": r.type, "title": r.title, "url": r.url} for r in topic.resources]))
+    return {"format": format_.PREMIUM_FORMAT, "topics": format_.check_premium_topics(rows)}
+
+
 def passages_of(bundles: list[RoadmapBundle]) -> list[Passage]:
+    """The public passages: a premium trail's text is not searchable in the site."""
     passages: list[Passage] = []
     for bundle in bundles:
+        if bundle.roadmap.premium:
+            continue
         for entry in bundle.roadmap.entries():
             topic = bundle.topics[entry.slug]
             for text in split_passages(topic.markdown):
@@ -85,13 +107,18 @@ def write_library(
     embedder: Embedder,
     model: dict[str, Any],
     url_prefix: str = "/content",
+    premium_out: Path | None = None,
 ) -> dict[str, Any]:
-    """Render, embed and write everything into ``out``, replacing it only when all is done.
+    """Render, embed and write everything into ``out``, replacing it only when all is done;
+    the premium trails' bodies into the file ``premium_out`` (outside ``out``) when given.
 
     ``model`` describes the embedder (id, dtype, dim, and its ``prefixes`` for passages
     and queries) and is recorded in library.json so the browser embeds questions with
     the same model and prefix.
     """
+    if premium_out is not None and out.resolve().parent in premium_out.resolve().parents:
+        raise ValueError(f"the premium file {premium_out} would be inside the public site "
+                         f"{out.parent}; write it outside (e.g. dist-premium/)")
     prefixes = model.get("prefixes", {})
     library = library_dict(bundles)
     passages = passages_of(bundles)
@@ -124,6 +151,11 @@ def write_library(
     (staging / "library.json").write_text(
         json.dumps(library, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    if premium_out is not None:
+        premium_out.parent.mkdir(parents=True, exist_ok=True)
+        partial = premium_out.with_name(premium_out.name + ".partial")
+        partial.write_text(json.dumps(premium_dict(bundles), ensure_ascii=False), encoding="utf-8")
+        partial.replace(premium_out)
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)

@@ -35,6 +35,9 @@ class RoadmapFile:
     summary: str
     intro: str
     sections: list[SectionSpec]
+    # ``premium: true`` in the front matter: the trail's outline is public, its topics'
+    # text is for Pro learners only (builder.content.library keeps it out of the site).
+    premium: bool = False
 
     def entries(self) -> list[Entry]:
         return [entry for section in self.sections for entry in section.entries]
@@ -42,7 +45,7 @@ class RoadmapFile:
 
 def read_roadmap(path: str, folder: str, text: str, problems: list[Problem]) -> RoadmapFile:
     """Parse ``roadmap.md`` of the roadmap in ``folder``; append problems as found."""
-    doc = split(path, text, ("id", "title", "summary"), problems)
+    doc = split(path, text, ("id", "title", "summary"), problems, optional=("premium",))
     if not doc.closed:  # everything after an unclosed front matter is unreadable
         return RoadmapFile(path, "", 1, "", "", "", [])
     roadmap_id, id_line = doc.fields.get("id", ("", 1))
@@ -90,7 +93,18 @@ def read_roadmap(path: str, folder: str, text: str, problems: list[Problem]) -> 
         summary=doc.fields.get("summary", ("", 1))[0],
         intro="\n".join(intro).strip(),
         sections=sections,
+        premium=_premium(doc.fields.get("premium"), path, problems),
     )
+
+
+def _premium(field: tuple[str, int] | None, path: str, problems: list[Problem]) -> bool:
+    """The ``premium:`` front-matter value: true or false (absent: false)."""
+    if field is None:
+        return False
+    value, line = field
+    if value not in ("true", "false"):
+        problems.append(Problem(path, line, f"premium must be 'true' or 'false', found {value!r:.40}"))
+    return value == "true"
 
 
 def check_graph(roadmap: RoadmapFile, problems: list[Problem]) -> None:

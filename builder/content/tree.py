@@ -110,6 +110,9 @@ def check_translation(source: RoadmapBundle, copy: RoadmapBundle, problems: list
     if len(ours) != len(theirs):
         problems.append(Problem(path, 1, f"translation has {len(ours)} sections; "
                                 f"{source.roadmap.path} has {len(theirs)}"))
+    if copy.roadmap.premium != source.roadmap.premium:
+        problems.append(Problem(path, 1, f"premium is {str(copy.roadmap.premium).lower()} here but "
+                                f"{str(source.roadmap.premium).lower()} in {source.roadmap.path}"))
     for (line, items), original in zip(ours, theirs, strict=False):
         if items != original:
             problems.append(Problem(path, line, "section's topics or prerequisites differ from "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 
 from builder.content import __main__ as cli
 from builder.content.chunks import split_passages
-from builder.content.library import library_dict, write_library
+from builder.content.library import library_dict, passages_of, premium_dict, write_library
+from builder.content.problems import ContentError
 from builder.content.render import to_html
 from builder.content.tree import read_tree
 from models.embedder import Embedder
@@ -94,10 +96,77 @@ def test_cli_publishes_nothing_when_content_is_broken(
 
 
 def test_cli_compiles_with_the_given_embedder(tree: Tree, tiny_models: Path, tmp_path: Path) -> None:
-    out = tmp_path / "content-out"
-    code = cli.main(["--content", str(tree()), "--out", str(out),
-                     "--embedder", str(tiny_models / "tiny-embedder")])
+    out = tmp_path / "site" / "content-out"
+    code = cli.main(["--content", str(tree()), "--out", str(out), "--premium-out",
+                     str(tmp_path / "premium.json"), "--embedder", str(tiny_models / "tiny-embedder")])
     assert code == 0
     library = json.loads((out / "library.json").read_text(encoding="utf-8"))
     assert library["retrieval"]["model"] == "tiny-embedder"
     assert not out.with_name("content-out.staging").exists()
+
+
+def _premium(root: Path, langs: tuple[str, ...] = ("en", "ru")) -> None:
+    """Make the fixture's demo trail a premium one (in ``langs``)."""
+    for lang in langs:
+        edit(root / lang / "demo/roadmap.md", "id: demo\n", "id: demo\npremium: true\n")
+
+
+def test_a_premium_trail_is_public_in_outline_only(tree: Tree) -> None:
+    root = tree()
+    _premium(root)
+    bundles = read_tree(root)
+    library = library_dict(bundles)
+    assert {r["premium"] for r in library["roadmaps"]} == {True}
+    gamma = next(t for t in library["topics"] if t["id"] == "demo.gamma" and t["lang"] == "en")
+    assert gamma["premium"] is True
+    assert (gamma["html"], gamma["resources"]) == ("", [])
+    assert gamma["title"] and gamma["requires"] == ["demo.alpha", "demo.beta"]
+    assert passages_of(bundles) == []  # nothing of the text in the tutor's public index
+    bodies = premium_dict(bundles)
+    assert bodies["format"] == 1
+    rows = {(row["id"], row["lang"]): row for row in bodies["topics"]}
+    assert len(rows) == 6
+    assert "<pre tabindex=\"0\"><code class=\"language-python\">" in rows["demo.gamma", "en"]["html"]
+    assert rows["demo.gamma", "en"]["resources"][0]["url"].startswith("https://")
+
+
+def test_a_free_trail_has_no_premium_marks_and_no_premium_bodies(tree: Tree) -> None:
+    bundles = read_tree(tree())
+    library = library_dict(bundles)
+    assert not any("premium" in item for item in [*library["roadmaps"], *library["topics"]])
+    assert premium_dict(bundles)["topics"] == []
+
+
+def test_premium_takes_true_or_false_and_a_translation_says_the_same(tree: Tree) -> None:
+    root = tree()
+    edit(root / "en/demo/roadmap.md", "id: demo\n", "id: demo\npremium: yes\n")
+    with pytest.raises(ContentError) as error:
+        read_tree(root)
+    assert "content/en/demo/roadmap.md:3: premium must be 'true' or 'false', found 'yes'" in [
+        str(p) for p in error.value.problems]
+    shutil.rmtree(root)
+    root = tree()
+    _premium(root, ("en",))
+    with pytest.raises(ContentError) as error:
+        read_tree(root)
+    assert [str(p) for p in error.value.problems] == [
+        "content/ru/demo/roadmap.md:1: premium is false here but true in content/en/demo/roadmap.md"]
+
+
+def test_the_cli_writes_premium_bodies_outside_the_site(
+        tree: Tree, tiny_models: Path, tmp_path: Path) -> None:
+    root = tree()
+    _premium(root)
+    out = tmp_path / "site" / "content"
+    premium = tmp_path / "private" / "premium.json"
+    assert cli.main(["--content", str(root), "--out", str(out), "--premium-out", str(premium),
+                     "--embedder", str(tiny_models / "tiny-embedder")]) == 0
+    rows = json.loads(premium.read_text(encoding="utf-8"))["topics"]
+    secret = next(row["html"] for row in rows if row["id"] == "demo.gamma" and row["lang"] == "en")
+    assert len(secret) > 100
+    for path in (tmp_path / "site").rglob("*"):  # no word of it in the public files
+        if path.is_file():
+            assert secret not in path.read_text(encoding="utf-8", errors="replace"), path
+    with pytest.raises(ValueError, match="inside the public site"):
+        cli.main(["--content", str(root), "--out", str(out), "--premium-out",
+                  str(tmp_path / "site" / "premium.json"), "--embedder", str(tiny_models / "tiny-embedder")])

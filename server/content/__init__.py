@@ -1,0 +1,1 @@
+"""The premium trails ' text, for Pro learners."""
