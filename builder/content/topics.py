@@ -17,7 +17,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 _RESOURCE = re.compile(r"^- \[@([a-z]+)@([^\]]+)\]\(([^)\s]+)\)\s*$")
 # An https URL of RFC 3986 characters, less the quotes, brackets and backslash that could
 # end an HTML attribute or a Markdown link early: https://x"onclick="... is refused here.
-_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9\-._~%!$&*+,;=:@/?#]*)?$")
+URL_PATTERN = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9\-._~%!$&*+,;=:@/?#]*)?$")
 BOM = "\ufeff"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -43,6 +43,9 @@ class TopicFile:
     # Ids this topic had before (renamed, moved or merged into it), and their line.
     formerly: list[str] = field(default_factory=list)
     formerly_line: int = 0
+    # Where an imported topic's text came from ("roadmap.sh/<roadmap>@<node>"); empty
+    # for our own writing. Imported text is exempt from the minimum length only.
+    origin: str = ""
 
 
 def count_words(markdown: str) -> int:
@@ -84,7 +87,7 @@ def _resources(doc: Document, start: int, problems: list[Problem]) -> list[Resou
                                     "should be one of: " + ", ".join(RESOURCE_TYPES)))
         if not url.startswith("https://"):
             problems.append(Problem(doc.path, number, f"resource URL must start with https://: {url}"))
-        elif not _URL.match(url):
+        elif not URL_PATTERN.match(url):
             problems.append(Problem(doc.path, number, f"resource URL {url!r:.80} has characters a URL "
                                     "may not hold; allowed: letters, digits and -._~%!$&*+,;=:@/?#"))
         links.append(ResourceLink(kind, title.strip(), url))
@@ -98,7 +101,7 @@ def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> Topi
     byte-order mark (as some editors save UTF-8) is dropped."""
     text = text.removeprefix(BOM)
     _control_characters(path, text, problems)
-    doc = split(path, text, ("id", "level"), problems, optional=("formerly",))
+    doc = split(path, text, ("id", "level"), problems, optional=("formerly", "origin"))
     if not doc.closed:  # everything after an unclosed front matter is unreadable
         return TopicFile(path, slug, "", 1, "", "", "", 0, [])
     topic_id, id_line = doc.fields.get("id", ("", 1))
@@ -120,7 +123,11 @@ def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> Topi
         end = resources_line
     prose = "\n".join(line for number, line in doc.body if title_line < number < end).strip()
     words = count_words(prose)
-    if words < MIN_WORDS:
+    origin, origin_line = doc.fields.get("origin", ("", 0))
+    if origin_line and not origin:
+        problems.append(Problem(path, origin_line, "'origin:' is empty; name where the imported "
+                                "text came from, or remove the line"))
+    if words < MIN_WORDS and not origin_line:
         problems.append(Problem(path, title_line,
                                 f"topic has {words} words of prose; at least {MIN_WORDS} needed"))
     elif words > MAX_WORDS:
@@ -132,4 +139,4 @@ def read_topic(path: str, slug: str, text: str, problems: list[Problem]) -> Topi
         problems.append(Problem(path, formerly_line, "'formerly:' lists no ids; give the topic's "
                                 "old ids separated by commas, or remove the line"))
     return TopicFile(path, slug, topic_id, id_line, level, title, prose, words, resources,
-                     old_ids, formerly_line)
+                     old_ids, formerly_line, origin)

@@ -49,7 +49,8 @@ def test_code_blocks_do_not_count_as_words(tree: Tree) -> None:
          ["content/en/demo/alpha.md:3: unknown level 'expert'; should be one of: "
           "beginner, intermediate, advanced"]),
         ("alpha.md", "level: beginner", "level: beginner\nauthor: me",
-         ["content/en/demo/alpha.md:4: unknown front matter key 'author'; allowed: id, level, formerly"]),
+         ["content/en/demo/alpha.md:4: unknown front matter key 'author'; "
+          "allowed: id, level, formerly, origin"]),
         ("alpha.md", "id: demo.alpha", "id: Demo Alpha",
          ["content/en/demo/alpha.md:2: id 'Demo Alpha' must look like '<roadmap>.<slug>': "
           "lowercase letters, digits and '-'"]),

@@ -1,0 +1,47 @@
+"""``python -m builder.content.roadmapsh SRC DIR``: converts, checks, writes, reports."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.content.roadmapsh.__main__ import main
+from builder.content.tree import read_tree
+from tests.builder.content.roadmapsh.conftest import FIXTURE, FOLDER
+
+
+def test_converts_the_fixture_into_a_content_folder(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "content"
+    assert main([str(FIXTURE / FOLDER), str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"[roadmapsh] {out}/en/home-network: 1 roadmap, 7 topics; 28 difference(s):"
+    assert printed[1] == ("- 1 'button' node(s) dropped (buttons linking to other pages; we have "
+                          "no equivalent): 'Visit the Linux roadmap'")
+    assert len(printed) == 29
+    [bundle] = read_tree(out)
+    assert sorted(bundle.topics) == ["ip-addresses", "mesh-systems", "name-resolution-dns",
+                                     "port-forwarding", "resolvers-caching", "subnets-and-masks",
+                                     "wi-fi"]
+    # A second run would overwrite the roadmap: refused, nothing changed.
+    before = (out / "en/home-network/roadmap.md").read_text(encoding="utf-8")
+    assert main([str(FIXTURE / FOLDER), str(out)]) == 1
+    assert capsys.readouterr().err == (f"roadmapsh: {out}/en/home-network already exists; "
+                                       "remove it or give another DIR\n")
+    assert (out / "en/home-network/roadmap.md").read_text(encoding="utf-8") == before
+
+
+def test_bad_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "home-network"
+    shutil.copytree(FIXTURE / FOLDER, src)
+    (src / "home-network.json").write_text('{"nodes": [\n  {"id": "a", "type": "topic"}\n]}\n',
+                                           encoding="utf-8")
+    out = tmp_path / "content"
+    assert main([str(src), str(out)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "home-network/home-network.json:2: topic node 'a' has no label (data.label)",
+        "roadmapsh: 1 problem(s); nothing was written",
+    ]
+    assert not out.exists()
