@@ -35,6 +35,7 @@ from app.services.backup import Backup
 from app.services.conversations import Conversations
 from app.services.library import load_library
 from app.services.notes import NoteBook
+from app.services.premium import PremiumText
 from app.services.progress import ProgressBook
 from app.services.quizzes import QuizMaker
 from app.services.renames import move_renamed
@@ -49,6 +50,7 @@ from app.ui.goal import GoalUi
 from app.ui.models import ModelsUi
 from app.ui.notes import NotesUi
 from app.ui.parts import Part
+from app.ui.premium import PremiumUi
 from app.ui.pwa_view import PwaBar
 from app.ui.quiz import QuizUi
 from app.ui.search import SearchUi
@@ -121,6 +123,11 @@ async def start() -> Shell:
     notes = NoteBook(store)
     await notes.load()
 
+    # The premium trails' text: kept on the device for a Pro learner, else locked.
+    premium = PremiumUi(PremiumText(transport, device_store), library=lambda: shell.library,
+                        set_library=lambda found: setattr(shell, "library", found),
+                        rerender=lambda: shell.render())
+
     async def library() -> Library:
         loaded = await load_library(api)
         # Topics renamed, moved or merged by the authors take the learner's data with them.
@@ -133,7 +140,7 @@ async def start() -> Shell:
             await notes.load()
         if why:
             progress.notice = why
-        return loaded
+        return await premium.unlock_kept(loaded)
 
     def tutor(library: Library, on_change: Callable[[], None]) -> Tutor:
         # The learner's profile as it is at each question (goal, known and weak topics).
@@ -174,7 +181,8 @@ async def start() -> Shell:
     account = AccountUi(
         Account(transport), syncer, preferences, window, page,
         lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
-        rerender=lambda: shell.render(), erase_device=lambda: erase(device_store))
+        rerender=lambda: shell.render(), erase_device=lambda: erase(device_store),
+        on_account=premium.follow)
     # Notes, search and the learner's data file (app.ui.parts).
     parts: list[Part] = [
         NotesUi(notes, page, library=lambda: shell.library, lang=lambda: shell.lang,
@@ -206,4 +214,5 @@ async def start() -> Shell:
     asyncio.ensure_future(picker.read_sizes()).add_done_callback(
         lambda _: shell.render() if shell.library is not None else None)
     await _shell.load()
+    premium.follow(account.account.state)  # the account may have answered before the library
     return _shell

@@ -99,9 +99,13 @@ def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 
 def describe(library: Library, route: Route, lang: str) -> str:
     """The page's ``<meta name="description">``: a topic's first paragraph, a trail's
-    summary, or the app's tagline with the trails it holds."""
+    summary (also for a Pro trail's topic, whose text is not public), or the app's
+    tagline with the trails it holds."""
     if route.view == "topic":
-        return shorten(first_paragraph(library.topic(route.target, lang).html))
+        topic = library.topic(route.target, lang)
+        if topic.locked:
+            return shorten(f"{topic.title}: {library.roadmap(topic.roadmap, lang).summary}")
+        return shorten(first_paragraph(topic.html))
     if route.view == "roadmap":
         return shorten(library.roadmap(route.target, lang).summary)
     titles = ", ".join(roadmap.title for roadmap in library.all_roadmaps(lang))

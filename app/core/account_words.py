@@ -78,6 +78,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribe_yearly": "Subscribe yearly",
         "manage_subscription": "Manage subscription",
         "billing_off": "Subscriptions are not offered on this server.",
+        "premium_tag": "Pro trail",
+        "premium_trail_note": "A Pro trail: its outline is open to everyone, its topics' text "
+                              "is part of Pro.",
+        "premium_locked": "The text of this topic is part of Pro. Its place on the trail, its "
+                          "level and what comes before it are open to everyone.",
+        "premium_upgrade": "See the plans",
         "checkout_success": "Thank you! Your plan shows as Pro as soon as Stripe confirms the payment.",
         "checkout_cancel": "Checkout was cancelled; nothing was charged.",
         "sign_in_for_plans": "Sign in to choose a plan.",
@@ -157,6 +163,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribe_yearly": "Оформить на год",
         "manage_subscription": "Управлять подпиской",
         "billing_off": "На этом сервере подписка не предлагается.",
+        "premium_tag": "Маршрут Pro",
+        "premium_trail_note": "Маршрут Pro: его план открыт всем, тексты тем входят в Pro.",
+        "premium_locked": "Текст этой темы входит в Pro. Её место на маршруте, уровень и то, "
+                          "что идёт перед ней, открыты всем.",
+        "premium_upgrade": "Посмотреть тарифы",
         "checkout_success": "Спасибо! Тариф сменится на Pro, как только Stripe подтвердит оплату.",
         "checkout_cancel": "Оплата отменена; ничего не списано.",
         "sign_in_for_plans": "Войдите, чтобы выбрать тариф.",

@@ -51,6 +51,7 @@ class AccountState:
     preferences: dict[str, Any] = field(default_factory=dict)
     plan: str = "free"
     premium_roadmaps: bool = False
+    plan_known: bool = False  # the server's answer about the plan was read
     max_devices: int | None = None
     devices: list[Device] = field(default_factory=list)
     login_error: str = ""  # why the last sign-in was refused (the server says it once)
@@ -120,6 +121,7 @@ class Account:
         plan = await self._json("GET", "/api/me/entitlements")
         state.plan = str(plan.get("plan") or "free")
         state.premium_roadmaps = bool(plan.get("premium_roadmaps"))
+        state.plan_known = "plan" in plan
         await self._load_devices(state)
 
     async def _load_devices(self, state: AccountState) -> None:

@@ -17,7 +17,7 @@ from app.core.errors import TropaError
 from app.core.i18n import LANGUAGES, t
 from app.core.library.routes import Route, href
 from app.ports import Page, Preferences
-from app.services.account import Account
+from app.services.account import Account, AccountState
 from app.services.syncing import Syncer
 from app.ui import account_view
 from app.ui.account_view import AccountView
@@ -59,7 +59,8 @@ class AccountUi:
     def __init__(self, account: Account, syncer: Syncer, preferences: Preferences, window: AccountWindow,
                  page: Page, *, lang: Callable[[], str], route: Callable[[], Route],
                  rerender: Callable[[], None], erase_device: Callable[[], Awaitable[None]],
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 on_account: Callable[[AccountState], None] = lambda state: None) -> None:
         self.account = account
         self.syncer = syncer
         self.preferences = preferences
@@ -70,6 +71,8 @@ class AccountUi:
         self.rerender = rerender
         self.erase_device = erase_device
         self.sleep = sleep
+        # Told of every change of the account (the premium text follows the plan).
+        self.on_account = on_account
         self.confirm_delete = False
         self.message = ""
         self.checkout = ""
@@ -182,6 +185,7 @@ class AccountUi:
     def changed(self) -> None:
         """The account or sync changed: redraw the page if it shows them (keeping what the
         learner was typing in the profile form), else only the badge."""
+        self.on_account(self.account.state)
         if self.route().view in PAGES:
             typed = self._typed()
             self.rerender()

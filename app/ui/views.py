@@ -71,6 +71,26 @@ def language_notice(roadmap: Roadmap, lang: str) -> Markup | None:
     return h("p", {"class": "notice", "role": "note"}, t(lang, "shown_in_english"))
 
 
+def premium_note(library: Library, roadmap: Roadmap, lang: str) -> Markup | None:
+    """On a Pro trail: that its outline is open and its text is Pro's, with the way to
+    the plans while this device holds none of its text."""
+    if not roadmap.premium:
+        return None
+    locked = any(library.topic(topic_id, roadmap.lang).locked for topic_id in roadmap.topic_ids)
+    return h("p", {"class": "premium-note", "role": "note", "data-locked": "true" if locked else "false"},
+             t(lang, "premium_trail_note"),
+             [" ", h("a", {"class": "upgrade", "href": href(Route("plans"))}, t(lang, "premium_upgrade"))]
+             if locked else None)
+
+
+def locked_topic(lang: str) -> Markup:
+    """In place of a Pro topic's text this device does not hold: the upgrade note."""
+    return h("section", {"class": "premium-lock", "role": "note"},
+             h("p", None, t(lang, "premium_locked")),
+             h("p", None, h("a", {"class": "upgrade", "href": href(Route("plans"))},
+                            t(lang, "premium_upgrade"))))
+
+
 def home(library: Library, lang: str, learning: Learning | None = None) -> Markup:
     cards = []
     for roadmap in library.all_roadmaps(lang):
@@ -91,6 +111,8 @@ def home(library: Library, lang: str, learning: Learning | None = None) -> Marku
                     {"class": "meta"},
                     t(lang, "topics_count", n=len(roadmap.topic_ids)),
                     [" · ", t(lang, "also_in"), " ", ", ".join(others)] if others else None,
+                    [" · ", h("span", {"class": "premium-tag"}, t(lang, "premium_tag"))]
+                    if roadmap.premium else None,
                 ),
                 progress_view.card_progress(library, roadmap, learning, lang) if learning else None,
             )
@@ -125,6 +147,7 @@ def roadmap_page(library: Library, roadmap_id: str, lang: str, learning: Learnin
           h("a", {"href": href(Route("home"))}, t(lang, "library"))),
         h("h1", None, roadmap.title),
         language_notice(roadmap, lang),
+        premium_note(library, roadmap, lang),
         h("div", {"class": "intro"}, Markup(roadmap.intro_html)),
         progress_view.trail_summary(library, roadmap, learning, lang) if learning else None,
         graph_view.view_switch(trail_view, lang),
@@ -211,7 +234,7 @@ def topic_page(library: Library, topic_id: str, lang: str, learning: Learning | 
           t(lang, "minutes", n=minutes)),
         language_notice(roadmap, lang) if topic.lang != lang else None,
         progress_view.mark_controls(topic.id, learning, lang) if learning else None,
-        h("div", {"class": "prose"}, Markup(topic.html)),
+        locked_topic(lang) if topic.locked else h("div", {"class": "prose"}, Markup(topic.html)),
         h("section", {"class": "resources"}, h("h2", None, t(lang, "resources")),
           h("ul", None, resources)) if resources else None,
         note,

@@ -42,8 +42,9 @@ MAX_FILE_CHARS = 64 * 1024 * 1024
 # Problems listed in one refusal; the rest are counted.
 SHOWN_PROBLEMS = 5
 # (collection, key) of this device's own records: the sync state and the device id
-# (``app.services.syncing.STATE_KEY`` and ``DEVICE_KEY``).
-DEVICE_KEYS = frozenset({("meta", "sync"), ("meta", "sync_device")})
+# (``app.services.syncing.STATE_KEY`` and ``DEVICE_KEY``), and the premium text a Pro
+# account let it keep (``app.services.premium.CACHE_KEY``), which a file must not carry.
+DEVICE_KEYS = frozenset({("meta", "sync"), ("meta", "sync_device"), ("meta", "premium")})
 
 
 class BackupError(TropaError):

@@ -10,7 +10,7 @@ it back into frozen dataclasses and answers the questions the views ask.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.core.errors import LibraryError
@@ -37,6 +37,14 @@ class Topic:
     requires: tuple[str, ...]
     resources: tuple[Resource, ...]
     source: str
+    # On a premium trail: True. Its ``html`` is empty until the server gave a Pro learner
+    # the text (``Library.with_premium``); ``locked`` says whether it still is.
+    premium: bool = False
+
+    @property
+    def locked(self) -> bool:
+        """A premium topic whose text this device does not hold."""
+        return self.premium and not self.html
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class Roadmap:
     summary: str
     intro_html: str
     sections: tuple[Section, ...]
+    premium: bool = False  # a Pro trail: its outline is public, its topics' text is not
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -83,6 +92,7 @@ def _roadmap(raw: Mapping[str, Any]) -> Roadmap:
         summary=_field(raw, "summary", str, where),
         intro_html=_field(raw, "intro_html", str, where),
         sections=sections,
+        premium=raw.get("premium") is True,
     )
 
 
@@ -107,7 +117,14 @@ def _topic(raw: Mapping[str, Any]) -> Topic:
         requires=tuple(_field(raw, "requires", list, where)),
         resources=resources,
         source=_field(raw, "source", str, where),
+        premium=raw.get("premium") is True,
     )
+
+
+def _resources(raw: object, where: str) -> tuple[Resource, ...]:
+    items = raw if isinstance(raw, list) else []
+    return tuple(Resource(type=_field(item, "type", str, where), title=_field(item, "title", str, where),
+                          url=_field(item, "url", str, where)) for item in items)
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,34 @@ class Library:
             retrieval=retrieval,
             renames=renames,
         )
+
+    def premium_roadmaps(self) -> tuple[str, ...]:
+        """Ids of the Pro trails, in library order."""
+        return tuple(rid for rid in self.order if any(
+            r.premium for (found, _), r in self.roadmaps.items() if found == rid))
+
+    def with_premium(self, rows: Sequence[Mapping[str, Any]]) -> Library:
+        """This library with the premium topics' text from ``rows`` (the server's answer,
+        ``contracts.library.check_premium_topics``); rows of no premium topic here are
+        ignored. Raises LibraryError for a malformed row."""
+        try:
+            format_.check_premium_topics(list(rows))
+        except format_.LibraryFormatError as error:
+            raise LibraryError(str(error)) from None
+        topics = dict(self.topics)
+        for row in rows:
+            key = (str(row["id"]), str(row["lang"]))
+            found = topics.get(key)
+            if found is not None and found.premium:
+                topics[key] = replace(found, html=str(row["html"]),
+                                      resources=_resources(row["resources"], f"premium topic {key[0]!r}"))
+        return replace(self, topics=topics)
+
+    def without_premium(self) -> Library:
+        """This library with every premium topic's text taken out again (locked)."""
+        topics = {key: replace(t, html="", resources=()) if t.premium else t
+                  for key, t in self.topics.items()}
+        return replace(self, topics=topics)
 
     def migrate_topic_id(self, topic_id: str) -> str:
         """The id a topic has now: ``topic_id`` itself, or the topic it was renamed to,

@@ -11,7 +11,7 @@ import pytest
 from app.core.learner import backup, store
 from app.core.learner.backup import DEVICE_KEYS, FORMAT_VERSION, BackupError, dump, parse
 from app.core.learner.store import COLLECTIONS, SCHEMA_VERSION
-from app.services import syncing
+from app.services import premium, syncing
 
 AT = "2026-12-02T14:05:00Z"
 EXCHANGE = {"question": "What is a loop?", "lang": "en", "status": "done", "intent": "explain",
@@ -52,7 +52,8 @@ def test_an_export_holds_every_collection_and_imports_back_entry_for_entry() -> 
 
 
 def test_this_devices_sync_state_is_never_exported_and_skipped_in_a_file() -> None:
-    assert {("meta", syncing.STATE_KEY), ("meta", syncing.DEVICE_KEY)} == DEVICE_KEYS
+    assert {("meta", syncing.STATE_KEY), ("meta", syncing.DEVICE_KEY),
+            ("meta", premium.CACHE_KEY)} == DEVICE_KEYS
     assert set(document()["collections"]["meta"]) == {"study_days"}
     planted = document()
     planted["collections"]["meta"]["sync_device"] = "d-someone-else"
