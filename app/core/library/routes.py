@@ -4,7 +4,8 @@
 ``#/search?q=<words>`` searches the library, ``#/notes`` lists the learner's notes and
 ``#/data`` is the page to export and import their data, ``#/review`` the questions due
 today (spaced repetition), ``#/models`` the AI models kept on the device; ``#/account`` and ``#/plans``
-are the learner's account and subscription.
+are the learner's account and subscription; ``#/plan`` is "My trail", the learner's own
+roadmap toward their goal.
 Links are plain anchors, so navigation needs no per-element event handlers and the
 browser's back button works.
 
@@ -22,9 +23,9 @@ from urllib.parse import parse_qs, quote
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,120}$")
 VIEWS = ("home", "roadmap", "topic", "search", "notes", "data", "review", "models", "account",
-         "plans")
+         "plans", "plan")
 # Views with no target: one page each, which a part of the UI renders (app.ui.parts).
-PLAIN = ("notes", "data", "review", "models", "account", "plans")
+PLAIN = ("notes", "data", "review", "models", "account", "plans", "plan")
 # The longest search kept from an address.
 MAX_QUERY = 200
 
