@@ -39,6 +39,7 @@ from app.services.premium import PremiumText
 from app.services.progress import ProgressBook
 from app.services.quizzes import QuizMaker
 from app.services.renames import move_renamed
+from app.services.roadmap import Trails
 from app.services.stored_models import ModelShelf
 from app.services.study import StudyRecord
 from app.services.syncing import SyncedStore, Syncer
@@ -50,6 +51,7 @@ from app.ui.goal import GoalUi
 from app.ui.models import ModelsUi
 from app.ui.notes import NotesUi
 from app.ui.parts import Part
+from app.ui.plan import PlanUi
 from app.ui.premium import PremiumUi
 from app.ui.pwa_view import PwaBar
 from app.ui.quiz import QuizUi
@@ -103,6 +105,8 @@ async def start() -> Shell:
             await conversations.load()
         if "notes" in collections:
             await notes.load()
+        if "roadmaps" in collections:
+            await trails.load()
         if _shell is not None and _shell.library is not None:
             _shell.render()
 
@@ -122,6 +126,10 @@ async def start() -> Shell:
     await study.load()
     notes = NoteBook(store)
     await notes.load()
+    # The learner's own trails (#/plan); the model the tutor would use orders them.
+    trails = Trails(store, inference, api, generator=lambda: picker.choice(shell.lang).model or "",
+                    force_webgpu=settings.force_webgpu)
+    await trails.load()
 
     # The premium trails' text: kept on the device for a Pro learner, else locked.
     premium = PremiumUi(PremiumText(transport, device_store), library=lambda: shell.library,
@@ -202,8 +210,11 @@ async def start() -> Shell:
     # The learner's goal and what the tutor knows of them, on #/review under the review.
     goal = GoalUi(study, progress, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render(), host=quiz.content)
+    plan = PlanUi(trails, ModelShelf(inference, settings.force_webgpu), progress, page,
+                  library=lambda: shell.library, lang=lambda: shell.lang,
+                  rerender=lambda: shell.render(), study=study)
     _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
-                   progress, account=account, parts=[*parts, goal, quiz], study=study)
+                   progress, account=account, parts=[*parts, goal, quiz, plan], study=study)
     _shell.mount()
     shell = _shell
     # Who is signed in, and sync, beside the library's load, not before it.
