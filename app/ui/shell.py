@@ -10,6 +10,7 @@ DOM only through it and through the elements and events it hands over.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,8 @@ from app.ui.progress_view import Learning
 LoadLibrary = Callable[[], Awaitable[Library]]
 # Builds the tutor for a loaded library; the callback is told of every change.
 MakeTutor = Callable[[Library, Callable[[], None]], Tutor]
+# The preference that keeps the tutor's models unloaded until the first question ("off").
+WARM_KEY = "tutor_warm"
 
 
 class Shell:
@@ -66,6 +69,9 @@ class Shell:
         self._tasks: set[asyncio.Future[Any]] = set()
         # The first page drawn takes over the prerendered one (builder/prerender.py).
         self._drawn = False
+        # The models the warm-up found on this device: a question to a tutor of these needs no
+        # consent (and does not wait for the worker, busy loading, to list its store).
+        self._stored: frozenset[str] = frozenset()
 
     # -- lifetime -------------------------------------------------------------------------
     def mount(self) -> None:
@@ -93,6 +99,29 @@ class Shell:
             return
         self.render()
         self._set_state("ready")
+        self._spawn(self.warm_up())
+
+    async def warm_up(self) -> None:
+        """Start the tutor in the background once the page is shown, when its models are all
+        on this device (the learner chose to download them; nothing is fetched here): the
+        worker loads them off the UI thread and keeps them, and the panel shows each one's
+        state, so the first question does not wait for them. Without the model manager
+        (which knows what is stored), with a model missing, or with the preference
+        ``tutor_warm`` "off" (the tutor as before: loaded at the first question), it waits."""
+        if self.consent is None or self.library is None or not self.library.retrieval:
+            return
+        if self.preferences.get(WARM_KEY) == "off":
+            return
+        tutor = self._ensure_tutor()
+        try:
+            missing = await self.consent.shelf.missing(tutor.model_ids())
+        except TropaError:
+            return  # the store cannot be read: the first question's consent says why
+        if missing:
+            return
+        self._stored = frozenset(tutor.model_ids())
+        with contextlib.suppress(TropaError):  # the first question starts it again, and says why
+            await tutor.start()
 
     # -- rendering ------------------------------------------------------------------------
     def _route(self) -> Route:
@@ -203,7 +232,8 @@ class Shell:
         if scope is None:
             return
         tutor = self._ensure_tutor()
-        if not tutor.models_ready() and self.consent is not None and not await self.consent.granted(
+        stored = tutor.models_ready() or set(tutor.model_ids()) <= self._stored
+        if not stored and self.consent is not None and not await self.consent.granted(
                 tutor.model_ids(), question):
             return
         await tutor.ask(question, scope, self.lang)
