@@ -22,9 +22,14 @@ from dataclasses import dataclass
 
 from builder.content.roadmapsh.graph import Node, Plan, plan
 from builder.content.roadmapsh.source import Source, listing, read_source
-from builder.content.roadmapsh.topic import TopicText, one_line, read_topic_text
+from builder.content.roadmapsh.topic import TopicText, link_title, one_line, read_topic_text
 from builder.content.topics import LEVELS, ResourceLink
 
+# What the browser needs of builder/ to run convert(), as paths under builder/ (the way
+# builder.site.PACK_MODULES lists the modules it ships to the page).
+MODULES = ("__init__.py", "content/__init__.py", "content/problems.py", "content/frontmatter.py",
+           "content/topics.py", "content/roadmapsh/__init__.py", "content/roadmapsh/graph.py",
+           "content/roadmapsh/source.py", "content/roadmapsh/topic.py")
 LANGUAGE = "en"  # roadmap.sh writes its content in English
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MAX_SLUG = 60
@@ -46,8 +51,7 @@ def convert(files: Mapping[str, str]) -> Conversion:
     slug = source.slug if _SLUG.match(source.slug) else slugify(source.slug, "roadmap")
     if slug != source.slug:
         notes.append(f"roadmap slug {source.slug!r} became {slug!r}")
-    title = one_line(_year(source.meta.get("briefTitle") or source.meta.get("title")
-                           or source.title_label or slug))
+    title = _first(source.meta.get("briefTitle"), source.meta.get("title"), source.title_label, slug)
     layout = plan(source.nodes, source.edges, title)
     notes.extend(layout.notes)
     slugs = _topic_slugs(layout, notes)
@@ -60,7 +64,7 @@ def convert(files: Mapping[str, str]) -> Conversion:
             text = _topic_text(source, node, notes, empty)
             if not text.links:
                 unlinked.append(repr(node.label))
-                text.links.append(ResourceLink("article", f"{title} on roadmap.sh",
+                text.links.append(ResourceLink("article", link_title(f"{title} on roadmap.sh"),
                                                f"https://roadmap.sh/{slug}"))
             out[f"{LANGUAGE}/{slug}/{slugs[node.id]}.md"] = _topic_file(
                 f"{slug}.{slugs[node.id]}", levels[section_number],
@@ -84,9 +88,14 @@ def slugify(label: str, fallback: str = "topic") -> str:
     return slug or fallback
 
 
-def _year(text: str) -> str:
-    """roadmap.sh titles say "... in @currentYear@", filled in by its site."""
-    return re.sub(r"\s*@currentYear@", "", re.sub(r"\s+in\s+@currentYear@", "", text))
+def _first(*texts: str | None) -> str:
+    """The first of ``texts`` with something left once tidied ('' if none): one line,
+    without roadmap.sh's "in @currentYear@" (filled in by its site)."""
+    for text in texts:
+        tidy = one_line(re.sub(r"\s*@currentYear@", "", re.sub(r"\s+in\s+@currentYear@", "", text or "")))
+        if tidy:
+            return tidy
+    return ""
 
 
 def _topic_slugs(layout: Plan, notes: list[str]) -> dict[str, str]:
@@ -94,7 +103,10 @@ def _topic_slugs(layout: Plan, notes: list[str]) -> dict[str, str]:
     taken = set(_RESERVED)
     for section in layout.sections:
         for node in section.nodes:
-            base = slugify(node.label)
+            base = slugify(node.label, "")
+            if not base:
+                base = "topic"
+                notes.append(f"topic {node.label!r} has no Latin letters or digits for a file name")
             slug = base if base not in taken else next(
                 f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
             if slug != base:
@@ -131,14 +143,13 @@ def _topic_text(source: Source, node: Node, notes: list[str], empty: list[str]) 
 
 def _roadmap_file(slug: str, title: str, source: Source, layout: Plan,
                   slugs: dict[str, str]) -> str:
-    description = one_line(_year(source.meta.get("briefDescription")
-                                 or source.meta.get("description") or ""))
-    summary = description or f"{title}, converted from roadmap.sh."
+    summary = _first(source.meta.get("briefDescription"), source.meta.get("description"),
+                     f"{title}, converted from roadmap.sh.")
     lines = ["---", f"id: {slug}", f"title: {title}", f"summary: {summary}", "---", f"# {title}", ""]
-    long = one_line(_year(source.meta.get("description", "")))
+    long = _first(source.meta.get("description"))
     if long and long != summary:
         lines += [long, ""]
-    lines += [f"Converted from the [{title} roadmap on roadmap.sh](https://roadmap.sh/{source.slug}). "
+    lines += [f"Converted from the [{link_title(title)} roadmap on roadmap.sh](https://roadmap.sh/{slug}). "
               "roadmap.sh allows its content for personal use only.", ""]
     for section in layout.sections:
         lines += [f"## {section.title}", ""]

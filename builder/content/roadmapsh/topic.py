@@ -48,16 +48,25 @@ class TopicText:
 
 
 def clean_text(text: str) -> tuple[str, int]:
-    """``text`` without a byte-order mark, CR line ends and control characters other
-    than tab and newline (our compiler refuses them); also how many were removed."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    """``text`` without a byte-order mark, with every line break as ``\n`` (our compiler
+    splits lines as ``str.splitlines`` does: CR, U+2028 ... too), and without control
+    characters other than tab and newline (our compiler refuses them); also how many
+    characters were removed."""
+    text = "\n".join(text.removeprefix("\ufeff").splitlines())
     kept = [c for c in text if c in "\t\n" or unicodedata.category(c) != "Cc"]
     return "".join(kept), len(text) - len(kept)
 
 
 def one_line(text: str) -> str:
-    """HTML entities decoded (roadmap.sh titles hold ``&amp;``), whitespace collapsed."""
-    return " ".join(html.unescape(text).split())
+    """HTML entities decoded (roadmap.sh titles hold ``&amp;``), control characters
+    dropped, whitespace collapsed."""
+    decoded = html.unescape(text)
+    return " ".join("".join(c if unicodedata.category(c) != "Cc" else " " for c in decoded).split())
+
+
+def link_title(text: str) -> str:
+    """``text`` as the title of one of our links, which ends at the first ``]``."""
+    return one_line(text).replace("[", "(").replace("]", ")")
 
 
 def read_topic_text(text: str) -> TopicText:
@@ -146,7 +155,7 @@ def _cut(prose: str) -> str:
 
 
 def _add_link(kind: str | None, raw_title: str, raw_url: str, result: TopicText) -> None:
-    title = one_line(raw_title).replace("[", "(").replace("]", ")")
+    title = link_title(raw_title)
     shown = f"link {title!r:.60}"
     if kind is None:
         ours, why = "article", "untyped link taken as 'article'"

@@ -3,6 +3,7 @@ keeps its prerequisites, sections and links, and reports exactly what it lost.""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from builder.content.library import library_dict
@@ -168,3 +169,20 @@ def test_differences_name_everything_dropped_or_approximated() -> None:
         "3 topic(s) with no usable links link to the roadmap on roadmap.sh instead: "
         "'Subnets and Masks', 'Port Forwarding', 'Mesh Systems'",
     ]
+
+
+def test_labels_become_readable_unique_slugs() -> None:
+    labels = ["C++", "C#", "Roadmap", "Основы", "C++", "Tips & Tricks"]
+    nodes = [{"id": f"n{i}", "type": "topic", "position": {"x": 0, "y": i * 100},
+              "data": {"label": label}} for i, label in enumerate(labels)]
+    conversion = convert({"langs/langs.json": json.dumps({"nodes": nodes, "edges": []})})
+    assert [path.rsplit("/", 1)[1] for path in conversion.files] == [
+        "roadmap.md", "c-plus-plus.md", "c-sharp.md", "roadmap-2.md", "topic.md", "c-plus-plus-2.md",
+        "tips-and-tricks.md"]
+    assert [d for d in conversion.differences if d.startswith("topic ")] == [
+        "topic 'Roadmap' is 'roadmap-2': 'roadmap' was taken",
+        "topic 'Основы' has no Latin letters or digits for a file name",
+        "topic 'C++' is 'c-plus-plus-2': 'c-plus-plus' was taken",
+    ]
+    assert "no langs/langs.md: the title comes from the drawing" in conversion.differences
+    compiled(conversion)
