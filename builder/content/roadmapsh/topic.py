@@ -32,7 +32,8 @@ KINDS: dict[str, tuple[str, str]] = {
 # A list item that is one link and nothing else: "- [@kind@Title](url)" or "- [Title](url)".
 _LINK_ITEM = re.compile(r"^\s*[-*+]\s+\[(?:@([A-Za-z-]+)@)?(.*)\]\(\s*<?(\S+?)>?\s*\)\s*$")
 # The sentence roadmap.sh puts above its link list.
-_LINKS_INTRO = re.compile(r"(learn more|resources|references|further|read more)[^:]*:\s*$", re.I)
+_LINKS_INTRO = re.compile(r"(learn more|resources|references|further|read more|links)[^:]*:\s*$", re.I)
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
 _URL_SAFE = "-._~%!$&*+,;=:@/?#"
 
@@ -82,8 +83,9 @@ def read_topic_text(text: str) -> TopicText:
             result.notes.append("front matter dropped")
             lines = lines[end + 1:]
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and lines[first].startswith("# "):
-        result.title = one_line(lines[first][2:])
+    heading = _HEADING.match(lines[first]) if first is not None else None
+    if first is not None and heading:  # '# Title', or a smaller heading used as one
+        result.title = one_line(heading.group(1))
         lines = lines[first + 1:]
     prose = _take_links(lines, result)
     result.prose = _tidy_prose(prose, result.notes)

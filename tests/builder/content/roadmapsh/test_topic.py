@@ -107,3 +107,11 @@ def test_urls_are_written_as_our_links_take_them(raw: str, url: str) -> None:
 def test_a_url_with_a_bad_port_is_refused() -> None:
     assert convert_url("https://example.org:99999/") == (
         None, "not a URL we can link: 'https://example.org:99999/'")
+
+
+def test_a_smaller_heading_serves_as_title_and_other_link_intros_are_known() -> None:
+    text = read_topic_text("## Small\n\nText.\n\nVisit the following links for more information:\n\n"
+                           "- [Docs](https://example.org/d)\n")
+    assert (text.title, text.prose) == ("Small", "Text.")
+    assert text.links == [ResourceLink("article", "Docs", "https://example.org/d")]
+    assert text.notes == ["link 'Docs': untyped link taken as 'article'"]
