@@ -58,9 +58,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="check the course pack in DIR and write its tropa-pack.json")
     parser.add_argument("--title", help="the pack's title (with --pack)")
     parser.add_argument("--language", default="en", help="the pack's source language (with --pack)")
+    parser.add_argument("--import-roadmapsh", type=Path, metavar="SRC",
+                        help="convert the roadmap.sh roadmap in folder SRC into --out DIR, a content "
+                        "folder (python -m builder.content.roadmapsh SRC DIR)")
     args = parser.parse_args(argv)
     if args.pack is not None:
         return write_pack_index(args.pack, args.title or args.pack.name, args.language)
+    if args.import_roadmapsh is not None:
+        if args.out == parser.get_default("out"):
+            parser.error("--import-roadmapsh needs --out DIR, the content folder to write into")
+        from builder.content.roadmapsh.__main__ import main as import_roadmapsh
+
+        return import_roadmapsh([str(args.import_roadmapsh), str(args.out)])
     started = time.monotonic()
     try:
         bundles = read_tree(args.content)

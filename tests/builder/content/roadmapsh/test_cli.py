@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.content.__main__ import main as compiler_main
 from builder.content.roadmapsh.__main__ import main
 from builder.content.tree import read_tree
 from tests.builder.content.roadmapsh.conftest import FIXTURE, FOLDER
@@ -45,3 +46,16 @@ def test_bad_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[
         "roadmapsh: 1 problem(s); nothing was written",
     ]
     assert not out.exists()
+
+
+def test_the_content_compiler_takes_the_import_as_a_flag(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "content"
+    assert compiler_main(["--import-roadmapsh", str(FIXTURE / FOLDER), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"[roadmapsh] {out}/en/home-network: 1 roadmap, 7 topics")
+    assert len(read_tree(out)[0].topics) == 7
+    with pytest.raises(SystemExit) as exited:  # never into the compiled site's default folder
+        compiler_main(["--import-roadmapsh", str(FIXTURE / FOLDER)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith("error: --import-roadmapsh needs --out DIR, "
+                                            "the content folder to write into\n")
