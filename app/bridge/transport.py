@@ -78,6 +78,10 @@ class BrowserWindow:
         self._proxies.append(proxy)
         window.addEventListener("offline", proxy)
 
+    def visible(self) -> bool:
+        """Whether the page is shown now (its tab in front, the window not minimised)."""
+        return str(document.visibilityState) == "visible"
+
     def on_visible(self, handler: Callable[[], None]) -> None:
         """Call ``handler()`` whenever the page becomes visible again (its tab shown)."""
 

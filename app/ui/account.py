@@ -35,10 +35,16 @@ PAUSED_KEY = "sync_paused"
 PROBE_S = (15.0, 300.0)
 # Back from Checkout: Stripe's webhook makes the plan Pro a moment later; ask this often, this many times.
 CONFIRM_S, CONFIRM_TRIES = 2.0, 30
+# While the tab is shown and signed in: pull this often, so another device's edits arrive
+# without a reload or an edit here (a hidden tab pulls when it is shown again). A
+# preference (localStorage ``tropa.sync_pull_s``) may set another period, within PULL_RANGE_S.
+PULL_S, PULL_KEY, PULL_RANGE_S = 180.0, "sync_pull_s", (2.0, 3600.0)
 
 
 class AccountWindow(Protocol):
     def online(self) -> bool: ...
+
+    def visible(self) -> bool: ...
 
     def on_online(self, handler: Callable[[], None]) -> None: ...
 
@@ -77,6 +83,7 @@ class AccountUi:
         self.message = ""
         self.checkout = ""
         self._probe: asyncio.Task[None] | None = None
+        self._pull: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         account.on_change = self.changed
         syncer.on_state = self.changed
@@ -108,6 +115,8 @@ class AccountUi:
         # Back to this tab: what other devices did since shows up without an edit here.
         self.window.on_visible(lambda: self._spawn(self._catch_up()))
         self.window.on_offline(self._went_offline)
+        if self._pull is None:
+            self._pull = asyncio.ensure_future(self.pull_periodically())
         await self.refresh()
         if self.checkout == "success":
             self._spawn(self._confirm_pro())
@@ -135,6 +144,24 @@ class AccountUi:
             await self.account.reload_devices()  # this device is listed once registered
         elif not state.authenticated:
             self.syncer.stop()
+
+    def pull_every(self) -> float:
+        """Seconds between two pulls: PULL_S, or the preference's within PULL_RANGE_S."""
+        try:
+            chosen = float(self.preferences.get(PULL_KEY) or PULL_S)
+        except ValueError:
+            return PULL_S
+        low, high = PULL_RANGE_S
+        return min(max(chosen, low), high) if chosen == chosen else PULL_S  # NaN: the default
+
+    async def pull_periodically(self) -> None:
+        """Forever: wait ``pull_every()``, then sync if this tab is shown, online, signed
+        in and syncing (not stopped by an error such as the device limit)."""
+        while True:
+            await self.sleep(self.pull_every())
+            if (self.account.signed_in and self.window.visible() and self.window.online()
+                    and self.syncer.status.phase in ("synced", "pending", "offline")):
+                await self.syncer.sync()
 
     def _went_offline(self) -> None:
         self.changed()  # the badge says offline, not that no server answers
