@@ -29,7 +29,7 @@ from builder.content.topics import LEVELS, ResourceLink
 # builder.site.PACK_MODULES lists the modules it ships to the page).
 MODULES = ("__init__.py", "content/__init__.py", "content/problems.py", "content/frontmatter.py",
            "content/topics.py", "content/roadmapsh/__init__.py", "content/roadmapsh/graph.py",
-           "content/roadmapsh/source.py", "content/roadmapsh/topic.py")
+           "content/roadmapsh/source.py", "content/roadmapsh/topic.py", "content/roadmapsh/ids.py")
 LANGUAGE = "en"  # roadmap.sh writes its content in English
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MAX_SLUG = 60

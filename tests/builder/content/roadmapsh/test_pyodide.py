@@ -29,7 +29,8 @@ console.log(py.runPython(`
 import json, sys
 sys.path.insert(0, "/lib/tropa")
 from builder.content.roadmapsh import convert
-conversion = convert(dict(fixture))
+from builder.content.roadmapsh.ids import keep_ids
+conversion = keep_ids(convert(dict(fixture)), {})
 json.dumps({"files": conversion.files, "differences": conversion.differences})
 `));
 """
