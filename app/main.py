@@ -127,8 +127,12 @@ async def start() -> Shell:
     notes = NoteBook(store)
     await notes.load()
     # The learner's own trails (#/plan); the model the tutor would use orders them.
-    trails = Trails(store, inference, api, generator=lambda: picker.choice(shell.lang).model or "",
-                    force_webgpu=settings.force_webgpu)
+    def trail_generator() -> str:
+        # Called before the shell exists too: then the language the shell will start in.
+        now = _shell.lang if _shell is not None else pick_language(preferences.get("lang"), page.languages())
+        return picker.choice(now).model or ""
+
+    trails = Trails(store, inference, api, generator=trail_generator, force_webgpu=settings.force_webgpu)
     await trails.load()
 
     # The premium trails' text: kept on the device for a Pro learner, else locked.
@@ -156,7 +160,7 @@ async def start() -> Shell:
         return Tutor(inference, api, library, dataclasses.replace(settings, generator=choice.model or ""),
                      on_change=on_change, history=history, on_finished=conversations.save,
                      learner=lambda: study.profile(progress.progress), choice=choice,
-                     on_generated=picker.measured)
+                     on_generated=picker.measured, pick=picker.choice)
 
     async def switched(choice: GeneratorChoice) -> None:
         """The learner chose another tutor in the model manager: a running tutor moves to it."""

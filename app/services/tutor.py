@@ -68,13 +68,15 @@ class Tutor:
         learner: Callable[[], LearnerProfile] | None = None,
         choice: GeneratorChoice | None = None,
         on_generated: Callable[[str, Mapping[str, Any]], None] | None = None,
+        pick: Callable[[str], GeneratorChoice] | None = None,
     ) -> None:
         """``history`` holds the conversations (restored from the device by the caller);
         ``on_finished(scope)`` runs after each exchange ends, to save it; ``learner()``
         gives the learner's profile as it is now, read at each question for the prompt.
         ``settings.generator`` "" means passages only (no generator); ``choice`` says which
         tutor this is and why (app.core.generator_choice), for the panel;
-        ``on_generated(model, result)`` sees every generate result (first-token times)."""
+        ``on_generated(model, result)`` sees every generate result (first-token times);
+        ``pick(lang)`` the choice for a learner reading ``lang`` now (see ``follow``)."""
         self.inference = inference
         self.library = library
         self.settings = settings
@@ -84,6 +86,7 @@ class Tutor:
         self.generator = PipelineState(settings.generator, "generator")
         self.choice = choice
         self.on_generated = on_generated
+        self.pick = pick
         self.history = history if history is not None else History()
         self.on_finished = on_finished
         self.learner = learner
@@ -152,6 +155,16 @@ class Tutor:
         if model and self._ready is not None:
             self._generator_task = asyncio.ensure_future(self._load_generator())
         self.on_change()
+
+    async def follow(self, lang: str) -> None:
+        """Move to the tutor ``pick`` chooses for ``lang`` when it differs from this one: the
+        device ladder's choice depends on the language (SmolLM2 writes English only), and
+        the learner may have switched the page's language since this tutor was made."""
+        if self.pick is None or self.busy:
+            return
+        choice = self.pick(lang)
+        if choice != self.choice:
+            await self.use_generator(choice.model, choice)
 
     # -- asking -------------------------------------------------------------------------
     def conversation(self, scope: Scope) -> list[Exchange]:

@@ -232,6 +232,7 @@ class Shell:
         if scope is None:
             return
         tutor = self._ensure_tutor()
+        await tutor.follow(self.lang)  # the language may have changed which tutor fits
         stored = tutor.models_ready() or set(tutor.model_ids()) <= self._stored
         if not stored and self.consent is not None and not await self.consent.granted(
                 tutor.model_ids(), question):

@@ -114,3 +114,19 @@ def test_switching_generators_unloads_the_old_one_and_loads_the_new() -> None:
     assert loads(inference) == ["embedder-x", FULL_GENERATOR, SMALL_GENERATOR]
     assert [model for model, _ in seen] == [FULL_GENERATOR, SMALL_GENERATOR]
     assert tutor.choice is not None and tutor.choice.tier == "small"
+
+
+def test_the_tutor_follows_the_language_the_learner_switched_to() -> None:
+    picker = TutorPicker(Settings(), FakePreferences(), DeviceFacts(memory_gb=2.0))
+    tutor, _ = make_tutor(SMALL_GENERATOR, choice=picker.choice("en"), pick=picker.choice)
+
+    async def run() -> None:
+        await tutor.follow("en")
+        assert tutor.generator.id == SMALL_GENERATOR  # nothing changed
+        await tutor.follow("ru")  # English-only SmolLM2 is not for a Russian learner: passages
+        assert tutor.model_ids() == ("embedder-x",) and tutor.choice == picker.choice("ru")
+        picker.choose("small")  # the learner's own choice holds in any language
+        await tutor.follow("ru")
+        assert tutor.generator.id == SMALL_GENERATOR
+
+    asyncio.run(run())
