@@ -44,6 +44,10 @@ RETRIEVAL_FIELDS: dict[str, type] = {
     "passage_prefix": str,  # put before each passage when embedding it
     "query_prefix": str,  # put before a question when embedding it
 }
+# May be absent (a library compiled before them, or a pack): the reader then does without.
+OPTIONAL_RETRIEVAL_FIELDS: dict[str, type] = {
+    "lexicon": str,  # URL of lexicon.<hash>.json, app.core.tutor.lexical.build_index's output
+}
 
 
 PREMIUM_FORMAT = 1
@@ -81,7 +85,9 @@ def check_retrieval(section: object) -> dict[str, Any]:
     """Return the retrieval section as a dict; raise LibraryFormatError naming a bad field."""
     _check(RETRIEVAL_FIELDS, section, "library retrieval")
     fields = _mapping(section, "library retrieval")
-    return {name: fields[name] for name in RETRIEVAL_FIELDS}
+    optional = {name: kind for name, kind in OPTIONAL_RETRIEVAL_FIELDS.items() if name in fields}
+    _check(optional, section, "library retrieval")
+    return {name: fields[name] for name in (*RETRIEVAL_FIELDS, *optional)}
 
 
 _TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
@@ -121,6 +127,7 @@ def check_passages(rows: object, count: int) -> Sequence[Mapping[str, str]]:
     for index, row in enumerate(rows):
         _check(PASSAGE_FIELDS, row, f"passage {index}")
     return rows
+
 
 def premium_topic(topic: str, lang: str, roadmap: str, html: str,
                   resources: list[dict[str, str]]) -> dict[str, Any]:

@@ -39,7 +39,6 @@ from app.core.tutor.prompt import (
     trail_titles,
     trim_words,
 )
-from app.core.tutor.retrieval import covers
 from app.core.tutor.vectors import blend, dot
 from app.ports import Api, Inference
 from app.services import pipelines
@@ -215,17 +214,22 @@ class Tutor:
         vector = (await self.retriever.embed_queries([exchange.question]))[0]
         query = await self._query_vector(exchange.question, vector, scope, previous)
         self._queries[scope.key] = (exchange.question, query)
+        # A follow-up (its query blended with the one before) searches with the previous
+        # question's words too and shows the model the previous turn; a new question neither.
+        follow = query is not vector
+        words = f"{previous[-1].question} {exchange.question}" if follow else exchange.question
         if self.classifier is not None:
             exchange.intent = self.classifier.classify(vector).intent
         exchange.hint_first = wants_hint_first(exchange.intent, previous)
         # Every intent retrieves: a question the router sent to ``plan`` by mistake still
         # shows the passages that answer it.
-        exchange.hits = await self.retriever.search(query, exchange.lang, scope.roadmap)
+        exchange.hits, covered = await self.retriever.search_supported(
+            query, exchange.lang, scope.roadmap, words)
         note = self.learner_note(exchange.lang)
         if exchange.intent == "plan":
             titles = trail_titles(self.library, scope.roadmap, exchange.lang)
             messages = build_plan_messages(exchange.question, titles, exchange.lang, note)
-        elif not covers(exchange.hits, self.retriever.covered_floor):
+        elif not covered:
             # Nothing in the library supports an answer: say so (the UI shows the nearest
             # topics as related, not as sources) rather than let the model make one up.
             exchange.status = "uncovered"
@@ -233,7 +237,8 @@ class Tutor:
             return
         else:
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
-                                      intent=exchange.intent, history=previous, learner=note)
+                                      intent=exchange.intent, history=previous if follow else (),
+                                      learner=note)
         exchange.status = "waiting"
         self.on_change()
         if self._generator_task is not None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.core.tutor.lexical import build_index
 from builder.content.chunks import Passage, split_passages
 from builder.content.renames import check_renames
 from builder.content.render import to_html
@@ -137,6 +138,9 @@ def write_library(
     if sys.byteorder != "little":  # pragma: no cover - astype('<f4') already fixes order
         raise RuntimeError("unexpected byte order")
     vectors_name = write_hashed(staging, "vectors", ".f32", vector_bytes)
+    # The same text as the embedder's, so both searches see the title.
+    lexicon_name = write_hashed(staging, "lexicon", ".json", json.dumps(
+        build_index(texts), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     library["retrieval"] = format_.check_retrieval({
         "passages": f"{url_prefix}/{passages_name}",
         "vectors": f"{url_prefix}/{vectors_name}",
@@ -147,6 +151,7 @@ def write_library(
         "dtype": model["dtype"],
         "passage_prefix": prefixes.get("passage", ""),
         "query_prefix": prefixes.get("query", ""),
+        "lexicon": f"{url_prefix}/{lexicon_name}",
     })
     (staging / "library.json").write_text(
         json.dumps(library, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -58,7 +58,7 @@ class Exchange:
         return self.status in FINAL
 
 
-# A question this short, or opening or pointing back like these, leans on the one before it.
+# A question this short, or opening like these, leans on the one before it.
 FOLLOW_UP_WORDS = 3
 FOLLOW_UP_OPENINGS = ("and ", "also ", "what about ", "how about ", "then ", "but ", "so ",
                       "а ", "и ", "ещё ", "еще ", "тогда ", "но ", "а если ", "то есть ")
@@ -66,24 +66,30 @@ FOLLOW_UP_OPENINGS = ("and ", "also ", "what about ", "how about ", "then ", "bu
 ANAPHORA = frozenset({"it", "this", "that", "them", "these", "those", "its",
                       "он", "она", "оно", "они", "его", "её", "ее", "их", "этот", "эта",
                       "эту", "этого", "этом", "этим", "там", "тут"})
-# Query cosine (e5-small) above which a question is about the previous one's material.
-# Measured by bench/tutor_retrieval.py: real follow-ups 0.82–0.93, unrelated questions
-# 0.79–0.83; the words above catch the short follow-ups below this.
-FOLLOW_UP_SIMILARITY = 0.85
+# A pronoun points back only in a short question ("show me it", "покажи его пример"); in a
+# long one it points inside it ("create a branch and switch to it in one command").
+ANAPHORA_WORDS = 7
+# Query cosine (e5-small) above which a question counts as the previous one again. Not a
+# test of a follow-up: bench/tutor_quality.py's consecutive unrelated questions on one trail
+# reach 0.91 (real follow-ups 0.83-0.89), and the old floor of 0.85 made 32 of 89 questions
+# drag in the previous topic; only a near-repeat passes this.
+FOLLOW_UP_SIMILARITY = 0.95
 
 
 def follows_up(question: str, similarity: float) -> bool:
-    """Whether ``question`` continues the previous one: short, opening like a follow-up
-    ("and while loops?", "а как выбросить своё?"), pointing back ("show me it"), or close
-    to it (``similarity``, the cosine of their query vectors).
+    """Whether ``question`` continues the previous one: short ("and while loops?"),
+    opening like a follow-up ("а как выбросить своё?"), a short question pointing back
+    ("show me it"), or nearly the previous question again (``similarity``, the cosine of
+    their query vectors).
 
-    Only a follow-up retrieves with the previous question: an unrelated new question must
-    not drag in the previous topic's passages.
+    Only a follow-up retrieves with the previous question and shows it to the model: an
+    unrelated new question must not drag in the previous topic's passages.
     """
     text = " ".join(question.lower().split())
     words = re.findall(r"\w+", text)
     return (len(words) <= FOLLOW_UP_WORDS or text.startswith(FOLLOW_UP_OPENINGS)
-            or not ANAPHORA.isdisjoint(words) or similarity >= FOLLOW_UP_SIMILARITY)
+            or (len(words) <= ANAPHORA_WORDS and not ANAPHORA.isdisjoint(words))
+            or similarity >= FOLLOW_UP_SIMILARITY)
 
 
 def wants_hint_first(intent: Intent, previous: Sequence[Turn]) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from app.core.tutor.retrieval import Passage, align_languages, rank, rows_by_language
 
 
@@ -61,3 +63,28 @@ def test_the_floor_applies_to_topics_so_a_translation_does_not_drop_the_answer()
     passages = [p(0, "a"), p(1, "a", "ru"), p(2, "b"), p(3, "c", "ru")]
     hits = rank([(3, 0.91), (1, 0.90), (2, 0.89), (0, 0.87)], passages, "ru", k=3)
     assert [h.passage.topic for h in hits] == ["c", "a", "b"]
+
+
+def test_fusion_adds_the_share_of_words_to_the_cosine_and_scores_rows_only_words_found() -> None:
+    from app.core.tutor.retrieval import fuse
+
+    fused = dict(fuse([(0, 0.80), (2, 0.84)], {0: 3.0, 3: 1.5}, 3.0, PASSAGES, weight=0.1))
+    assert fused[0] == pytest.approx(0.90)  # every word found: + weight
+    assert fused[2] == pytest.approx(0.84)  # no word: the cosine alone
+    assert fused[3] == pytest.approx(0.80 + 0.05)  # found by words only: the lowest cosine + half
+    assert dict(fuse([(0, 0.8)], {0: 9.0}, 3.0, PASSAGES, weight=0.1))[0] == pytest.approx(0.9)
+    assert fuse([(0, 0.8)], {}, 0.0, PASSAGES) == [(0, 0.8)]  # no words at all
+    assert fuse([(99, 0.9)], {77: 1.0}, 1.0, PASSAGES) == []  # rows outside the library
+
+
+def test_a_question_is_covered_by_a_sure_cosine_or_a_fair_one_with_its_words() -> None:
+    from app.core.tutor.retrieval import CoverFloors, Evidence, evidence, supported
+
+    floors = CoverFloors(alone=0.81, sure=0.85, dense=0.76, share=0.4)
+    assert supported(Evidence(0.86, 0.0), floors, lexical=True)
+    assert supported(Evidence(0.78, 0.5), floors, lexical=True)  # a Russian question, English trail
+    assert not supported(Evidence(0.84, 0.3), floors, lexical=True)  # off topic: one shared word
+    assert not supported(Evidence(0.75, 1.0), floors, lexical=True)
+    assert supported(Evidence(0.82, 0.0), floors, lexical=False)  # no index: the cosine alone
+    assert evidence([(0, 0.8), (1, 0.7)], {1: 2.0}, 4.0) == Evidence(0.8, 0.5)
+    assert evidence([], {}, 0.0) == Evidence(0.0, 0.0)
