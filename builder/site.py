@@ -56,7 +56,11 @@ PACK_MODULES = ("__init__.py", "errors.py", "hashing.py", "content/__init__.py",
                 "content/chunks.py", "content/frontmatter.py", "content/library.py",
                 "content/pack.py", "content/problems.py", "content/renames.py",
                 "content/render.py", "content/roadmaps.py", "content/topics.py",
-                "content/tree.py")
+                "content/tree.py",
+                # builder.content.roadmapsh.MODULES: a pack in roadmap.sh's layout, converted
+                "content/roadmapsh/__init__.py", "content/roadmapsh/graph.py",
+                "content/roadmapsh/ids.py", "content/roadmapsh/source.py",
+                "content/roadmapsh/topic.py")
 
 
 def bundle_files(folder: Path, names: tuple[str, ...]) -> bytes:

@@ -51,3 +51,9 @@ def test_convert_runs_in_pyodide_from_the_listed_modules(tmp_path: Path) -> None
     in_pyodide = json.loads(done.stdout.strip().splitlines()[-1])
     here = convert(fixture_files())
     assert in_pyodide == {"files": here.files, "differences": here.differences}
+
+
+def test_the_site_ships_what_convert_needs() -> None:
+    from builder.site import PACK_MODULES
+
+    assert set(MODULES) <= set(PACK_MODULES)
