@@ -90,15 +90,7 @@ def read_source(files: Mapping[str, str]) -> Source:
     slug = _stem(json_path)
     folder = json_path[: -len(f"{slug}.json")]
     problems: list[Problem] = []
-    text = clean_text(files[json_path])[0]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ContentError([Problem(json_path, error.lineno, f"not JSON: {error.msg} "
-                                    f"(column {error.colno})")]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
-        raise ContentError([Problem(json_path, _line(text, r'"nodes"\s*:'), "the roadmap JSON "
-                                    "must be an object with a 'nodes' list (and 'edges')")])
+    text, data = _load_drawing(json_path, files[json_path])
     source = Source(slug, json_path, [], [])
     types = _read_nodes(json_path, text, data["nodes"], source, problems)
     _read_edges(json_path, text, data.get("edges", []), types, source, problems)
@@ -111,6 +103,35 @@ def read_source(files: Mapping[str, str]) -> Source:
         raise ContentError(problems)
     _match_texts(files, folder, types, source)
     return source
+
+
+def topic_files(json_path: str, drawing: str) -> list[str]:
+    """The topic files roadmap.sh names for the topics of the drawing at ``json_path``
+    (``<folder>/content/<label-slug>@<nodeId>.md``): what to fetch from a host that
+    cannot list a folder. Raise ContentError as ``convert`` does for a bad drawing."""
+    slug = _stem(json_path)
+    folder = json_path[: -len(f"{slug}.json")]
+    text, data = _load_drawing(json_path, drawing)
+    source = Source(slug, json_path, [], [])
+    problems: list[Problem] = []
+    _read_nodes(json_path, text, data["nodes"], source, problems)
+    if problems:
+        raise ContentError(problems)
+    return [f"{folder}content/{their_slug(node.label)}@{node.id}.md" for node in source.nodes]
+
+
+def _load_drawing(json_path: str, raw: str) -> tuple[str, dict[str, Any]]:
+    """The drawing's text (less a byte-order mark) and its JSON object."""
+    text = raw.removeprefix("\ufeff")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ContentError([Problem(json_path, error.lineno, f"not JSON: {error.msg} "
+                                    f"(column {error.colno})")]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise ContentError([Problem(json_path, _line(text, r'"nodes"\s*:'), "the roadmap JSON "
+                                    "must be an object with a 'nodes' list (and 'edges')")])
+    return text, data
 
 
 def _stem(path: str) -> str:

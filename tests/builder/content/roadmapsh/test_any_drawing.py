@@ -39,7 +39,7 @@ def roadmaps(draw: st.DrawFn) -> dict[str, str]:
     nodes[0]["type"] = draw(st.sampled_from(["topic", "subtopic"]))  # at least one topic
     ends = st.sampled_from([*ids, "missing"])
     edges = [{"source": a, "target": b} for a, b in draw(st.lists(st.tuples(ends, ends), max_size=15))]
-    files = {"r/r.json": json.dumps({"nodes": nodes, "edges": edges})}
+    files = {"r/r.json": json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=draw(st.booleans()))}
     if draw(st.booleans()):
         values = st.one_of(st.sampled_from(["' '", "']['", "'in @currentYear@'", "\"\\u0007\""]),
                            st.text(max_size=20).map(repr))

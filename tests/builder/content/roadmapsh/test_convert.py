@@ -8,6 +8,7 @@ from typing import Any
 
 from builder.content.library import library_dict
 from builder.content.roadmapsh import Conversion, convert
+from builder.content.roadmapsh.source import topic_files
 from builder.content.tree import read_files
 from tests.builder.content.roadmapsh.conftest import FOLDER, fixture_files
 
@@ -186,3 +187,18 @@ def test_labels_become_readable_unique_slugs() -> None:
     ]
     assert "no langs/langs.md: the title comes from the drawing" in conversion.differences
     compiled(conversion)
+
+
+def test_the_drawing_names_the_topic_files_to_fetch() -> None:
+    files = fixture_files()
+    json_path = f"{FOLDER}/home-network.json"
+    wanted = topic_files(json_path, files[json_path])
+    assert wanted == [f"{CONTENT}/{name}.md" for name in (
+        "ip-addresses@ipA7dR3sKx9LmQ2wZt5Vb", "subnets-and-masks@snM4kP8qRz1XyT6vLw3Jd",
+        "name-resolution-dns@dnS5rV2mQx8KpL4tZw9Ye", "resolvers--caching@rsC3vH7nLq1MzK9xTp6Wf",
+        "wi-fi@wfI6pK1zXr5NqM8vLt2Dg", "port-forwarding@pfW9tL4xMq7KzR2vNp5Hh",
+        "mesh-systems@msY2kQ6vNz3LxP8rTw1Ji")]
+    # Fetching only those (one has no file) gives the same roadmap as the whole folder.
+    fetched = {path: files[path] for path in [json_path, f"{FOLDER}/home-network.md", *wanted]
+               if path in files}
+    assert convert(fetched).files == convert(files).files
