@@ -100,7 +100,10 @@ def exchange_view(exchange: Exchange, lang: str) -> Markup:
         body.append(h("p", {"class": "notice", "role": "alert"},
                       t(lang, "answer_failed", error=exchange.error)))
     if exchange.answer and exchange.answer.citations and exchange.status != "generating":
-        body.append(h("p", {"class": "sources"}, t(lang, "sources"), ": ", [
+        # The model named no source: the passage its words overlap most, said to be the tutor's.
+        matched = bool(exchange.text) and not exchange.answer.cited_by_model
+        body.append(h("p", {"class": "sources", "data-matched": matched or None},
+                      t(lang, "sources_matched" if matched else "sources"), ": ", [
             [", " if i else "", h("a", {"class": "source", "href": c.href, "data-topic": c.topic},
                                   c.title)]
             for i, c in enumerate(exchange.answer.citations)]))

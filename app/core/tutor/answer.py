@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.library.routes import Route, href
+from app.core.tutor.lexical import terms
 from app.core.tutor.markdown import CITATION
 from app.core.tutor.retrieval import Hit
 
@@ -27,7 +28,9 @@ class Citation:
 class Answer:
     text: str
     citations: tuple[Citation, ...]
-    cited_by_model: bool  # False: the model named no source, so all passages are listed
+    # False: the model named no source; an answer then lists the passage its words overlap
+    # most (``closest``), and the passages-only answer lists every passage.
+    cited_by_model: bool
 
 
 def printable(text: str) -> str:
@@ -84,18 +87,41 @@ def without_repeats(text: str) -> str:
     return text
 
 
+def without_stray_markers(text: str, count: int) -> str:
+    """``text`` without the ``[n]`` markers that point past the ``count`` passages of the
+    prompt (a citation never points at a passage the model was not given)."""
+    def keep(match: re.Match[str]) -> str:
+        return match.group(0) if 1 <= int(match.group(1)) <= count else ""
+
+    return re.sub(r" ?" + CITATION.pattern, keep, text)
+
+
+def closest(text: str, hits: Sequence[Hit]) -> int | None:
+    """The number (1-based) of the passage sharing the largest part of ``text``'s words
+    (stems, ``app.core.tutor.lexical.terms``); None when it shares none with any."""
+    words = set(terms(_CODE.sub(lambda m: m.group().strip("`"), text)))
+    if not words:
+        return None
+    shares = [len(words & set(terms(f"{h.passage.title} {h.passage.text}"))) for h in hits]
+    best = max(shares, default=0)
+    return shares.index(best) + 1 if best else None
+
+
 def cite(text: str, hits: Sequence[Hit]) -> Answer:
     """Map ``[n]`` markers to the n-th passage's topic.
 
-    Markers outside 1..len(hits) are ignored (the renderer leaves them as text). When
-    the model cites nothing, every passage it was given is listed as a source, since the
-    answer was built from them.
+    Markers outside 1..len(hits) are dropped from the text. When the model cites nothing,
+    its answer lists the one passage its words overlap most (``closest``), as the tutor's
+    match, not the model's (``cited_by_model`` False); with no text (the passages-only
+    answer) every passage is listed, since the answer is them.
     """
+    text = without_stray_markers(text, len(hits))
     sources = {n: hit for n, hit in enumerate(hits, start=1)}
     numbers = sorted({int(m) for m in CITATION.findall(text) if int(m) in sources})
     cited_by_model = bool(numbers)
     if not numbers:
-        numbers = sorted(sources)
+        best = closest(text, hits) if text.strip() else None
+        numbers = [best] if best is not None else sorted(sources)
     seen: set[str] = set()
     citations = []
     for n in numbers:

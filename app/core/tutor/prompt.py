@@ -56,9 +56,10 @@ HINT_FIRST = {
 SOURCES_LABEL = {"en": "Sources:", "ru": "Источники:"}
 QUESTION_LABEL = {"en": "Question:", "ru": "Вопрос:"}
 ANSWER_CUE = {
-    "en": "Answer the question in English, in your own words, citing sources as [1].",
-    "ru": "Ответь на вопрос по-русски, своими словами, не переписывая источники, "
-    "и ссылайся на них как [1].",
+    "en": "Answer the question in English, in your own words. After each sentence taken from "
+    "a source, write its number, like this: \"<sentence> [1]. <sentence> [2].\"",
+    "ru": "Ответь на вопрос по-русски, своими словами, не переписывая источники. После каждого "
+    "предложения из источника пиши его номер, вот так: «<предложение> [1]. <предложение> [2].»",
 }
 
 # What a small model writes when it echoes the prompt's frame instead of answering
@@ -194,7 +195,12 @@ def strip_echo(text: str, hits: Sequence[Hit] = ()) -> str:
         text = text[label.end():] if label else text
     cues = {" ".join(cue.split()) for cue in ANSWER_CUE.values()}
     lines = [line for line in text.split("\n") if " ".join(line.split()) not in cues]
-    return "\n".join(lines).lstrip()
+    # The frame again after the answer (a "Sources:" list, the question): cut there.
+    for index, line in enumerate(lines):
+        if index and " ".join(line.split()).lower().startswith(frames):
+            lines = lines[:index]
+            break
+    return "\n".join(lines).strip()
 
 
 def build_plan_messages(request: str, topics: Sequence[str], lang: str,

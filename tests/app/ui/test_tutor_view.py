@@ -90,3 +90,15 @@ def test_passages_given_instead_of_an_unusable_answer_say_why() -> None:
     assert "Модель дважды ответила не на том языке" in html
     assert "Языковая модель не может работать" not in html
     assert 'class="sources"' in html
+
+
+def test_a_source_the_model_did_not_name_is_shown_as_the_tutors_match() -> None:
+    tutor, _, _ = make_tutor(reply="Create the environment with python -m venv .venv and activate it.")
+    exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))
+    assert exchange.answer is not None and not exchange.answer.cited_by_model
+    html = tutor_view.panel(tutor, [exchange], "en", None)
+    assert '<p class="sources" data-matched>Closest source (the model named none): ' in html
+    assert [c.topic for c in exchange.answer.citations] == ["py.a"]
+    cited = asyncio.run(make_tutor(reply="Use venv [1].")[0].ask(
+        "How do I create a virtual environment with venv?", Scope(), "en"))
+    assert '<p class="sources">Sources: ' in tutor_view.panel(tutor, [cited], "en", None)

@@ -44,3 +44,24 @@ def test_a_looping_answer_is_cut_where_it_repeats_itself() -> None:
     code = "Like this:\n```\nprint('a long line of code here')\nprint('a long line of code here')\n```\nDone."
     assert without_repeats(code) == code  # code may repeat a line
     assert without_repeats("Yes. Yes. Yes.") == "Yes. Yes. Yes."  # too short to be a loop
+
+
+WORDY = [Hit(Passage(0, "git.ignore", "en", "git", "Ignoring files", "A .gitignore file lists "
+                     "patterns of files git should not track."), 0.9),
+         Hit(Passage(1, "git.undo", "en", "git", "Undoing changes", "git restore throws away "
+                     "edits you have not staged; git revert makes a new commit."), 0.8)]
+
+
+def test_a_marker_past_the_prompts_passages_is_dropped_from_the_text() -> None:
+    answer = cite("Use git restore [2]. Nothing else [3] and [12] says so.", WORDY)
+    assert answer.text == "Use git restore [2]. Nothing else and says so."
+    assert [c.number for c in answer.citations] == [2]
+
+
+def test_an_answer_without_markers_lists_the_passage_its_words_overlap_most() -> None:
+    answer = cite("Run `git restore app.py` to throw away the edits you have not staged.", WORDY)
+    assert not answer.cited_by_model
+    assert [(c.number, c.topic) for c in answer.citations] == [(2, "git.undo")]
+    assert "[" not in answer.text  # no marker is put in the model's mouth
+    everything = cite("", WORDY)  # the passages-only answer is all of them
+    assert [c.topic for c in everything.citations] == ["git.ignore", "git.undo"]

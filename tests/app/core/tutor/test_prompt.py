@@ -93,3 +93,13 @@ def test_the_prompts_scaffolding_is_never_shown_as_the_answer() -> None:
     assert strip_echo(f"{ANSWER_CUE['en']}\nUse venv [1].") == "Use venv [1]."
     plain = "A loop repeats a block [1]. The answer: use `for`."
     assert strip_echo(plain) == plain
+
+
+def test_the_cue_shows_the_citation_format_and_a_trailing_frame_is_cut() -> None:
+    from app.core.tutor.prompt import ANSWER_CUE, strip_echo
+
+    assert "[1]. " in ANSWER_CUE["en"] and "[2]" in ANSWER_CUE["ru"]
+    hits = [Hit(Passage(0, "git.undo", "en", "git", "Undoing changes", "git restore ..."), 0.9)]
+    text = "Use git restore [1].\nSources:\n[1] Undoing changes: git restore ..."
+    assert strip_echo(text, hits) == "Use git restore [1]."
+    assert strip_echo("Ответ: Команда git restore [1].\nИсточники: [1]", hits) == "Команда git restore [1]."
