@@ -7,6 +7,7 @@ compiler (``python -m builder.content --check``)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tarfile
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, boot
+from tests.app.ui.test_tutor import ANSWER_TIMEOUT_MS, models_built
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[3]
@@ -75,3 +77,52 @@ def test_goal_to_trail_saved_progress_refused_move_and_an_export_that_compiles(
     assert "1 roadmaps" in result.stdout
     roadmap = (content / "en" / "write-python-loops" / "roadmap.md").read_text(encoding="utf-8")
     assert "- python-loops <- python-conditionals" in roadmap
+
+
+# Every generate request the page posts to the ML worker, and every download or load
+# request, as the worker's protocol has them; installed before the page's scripts run.
+RECORD_WORKER = """
+window.__generate = []; window.__loads = [];
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  const kind = message && message.type;
+  if (kind === 'generate') window.__generate.push(JSON.stringify(message.payload.messages));
+  if (kind === 'load' || kind === 'download') window.__loads.push(message.payload.model);
+  return post.call(this, message, ...rest);
+};
+"""
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small", "tiny-qwen2"),
+                    reason="models not built: run `make models`")
+def test_the_model_is_asked_only_after_consent_and_its_unusable_reply_leaves_the_library_plan(
+        page: Page) -> None:
+    """With the tiny random generator (its replies are noise): the page asks before any
+    download, loads nothing until Download, then sends the goal and the topics' ids to
+    the model, asks once more after an unusable reply, and keeps the library's plan
+    saying why."""
+    page.add_init_script(RECORD_WORKER)
+    boot(page, "/?tutor=tiny-qwen2#/plan")
+    page.get_by_label("Your goal").fill("Write Python loops")
+    page.get_by_role("button", name="Make my trail").click()
+    consent = page.locator(".plan-consent")
+    expect(consent).to_contain_text("The AI model is not on this device yet", timeout=60_000)
+    expect(page.locator("section.plan .plan-made")).to_contain_text("nothing is downloaded without your say")
+    assert page.evaluate("window.__loads") == []
+    assert page.evaluate("window.__generate") == []
+    first = page.locator("section.plan").get_attribute("data-plan")
+    consent.get_by_role("button", name="Download and improve").click()
+    expect(page.locator(".plan-status")).to_have_text("Saved on this device.", timeout=ANSWER_TIMEOUT_MS)
+    trail = page.locator("section.plan")
+    assert trail.get_attribute("data-plan") != first  # the draft was replaced
+    loads = page.evaluate("window.__loads")
+    assert "tiny-qwen2" in loads and "multilingual-e5-small" in loads
+    prompts = [json.loads(p) for p in page.evaluate("window.__generate")]
+    assert 1 <= len(prompts) <= 2
+    assert "python.loops: Loops" in prompts[0][-1]["content"]
+    assert prompts[0][-1]["content"].startswith("Goal: Write Python loops")
+    made_by = trail.get_attribute("data-made-by")
+    if made_by == "library":  # noise twice: the library's plan stays, saying why
+        assert len(prompts) == 2
+        expect(trail.locator(".plan-made")).to_contain_text("unusable")
+    expect(trail.locator("li.plan-step[data-topic='python.loops']")).to_have_count(1)
