@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.core.backup_words import say
 from app.core.errors import TropaError
 from app.core.i18n import t
+from app.core.learner.backup import BackupError
+from app.core.learner.store import StoreError
 from app.core.library.routes import Route
 from app.ports import Page, Preferences
 from app.services.backup import Backup
@@ -26,6 +29,16 @@ ACTIONS = frozenset({"export", "import"})
 MIME = "application/json"
 # The preference holding what the last import said, across the reload that follows it.
 IMPORTED_KEY = "data_imported"
+
+
+def detail(error: TropaError, lang: str) -> str:
+    """Why an import was refused, in the learner's language: what is wrong with the file
+    (each problem naming its field or line), or what the device refused."""
+    if isinstance(error, BackupError):
+        return error.text(lang)
+    if isinstance(error, StoreError):
+        return say(lang, f"store_{error.code}")
+    return str(error)
 
 
 class DataUi:
@@ -99,7 +112,7 @@ class DataUi:
         try:
             written = await self.backup.restore(str(await file.text()))
         except TropaError as error:  # BackupError: the file; StoreError: the device
-            self._say(error=t(lang, "data_refused", name=name), detail=str(error))
+            self._say(error=t(lang, "data_refused", name=name), detail=detail(error, lang))
             return
         self.preferences.set(IMPORTED_KEY, t(lang, "data_imported", n=written, name=name))
         self.page.reload()

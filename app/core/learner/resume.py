@@ -9,7 +9,7 @@ is where they were: the answered questions' feedback, the current question. Fini
 the quiz, stopping it, or starting another one replaces or clears it.
 
 ``read`` checks a record as strictly as an import does (a damaged one is dropped, never
-half-shown): it raises ValueError naming the first problem.
+half-shown): it raises SavedQuizError (a ValueError) naming the field and the problem.
 
 >>> saved = SavedQuiz("git.add", "en", (question,), {question.id: "git"}, 0, {})  # doctest: +SKIP
 >>> read(saved.to_record()) == saved                                              # doctest: +SKIP
@@ -29,6 +29,15 @@ KEY = "quiz"  # the meta key
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 # A quiz is six questions, a few more with the model's; this bounds a damaged record.
 MAX_QUESTIONS = 50
+
+
+class SavedQuizError(ValueError):
+    """A saved quiz that cannot be read back; ``field`` is the record's field at fault
+    (``topic``, ``questions``, ``index``, ``roadmaps``, ``answered``), the message why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def grade_record(grade: Grade) -> dict[str, Any]:
@@ -79,42 +88,50 @@ class SavedQuiz:
 def read(record: Any) -> SavedQuiz:
     """The quiz kept as ``record``; raise ValueError naming what is wrong with it."""
     if not isinstance(record, Mapping):
-        raise ValueError(f"a saved quiz must be an object, not {type(record).__name__}")
+        raise SavedQuizError("quiz", f"a saved quiz must be an object, not {type(record).__name__}")
     topic, lang = record.get("topic"), record.get("lang")
     if not isinstance(topic, str) or not topic or not isinstance(lang, str) or not lang:
-        raise ValueError("a saved quiz needs its topic and language")
+        raise SavedQuizError("topic", "a saved quiz needs its topic and language")
     raw = record.get("questions")
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_QUESTIONS:
-        raise ValueError(f"a saved quiz needs 1 to {MAX_QUESTIONS} questions")
-    questions = tuple(Question.from_record(q) if isinstance(q, Mapping) else _not_question(q) for q in raw)
+        raise SavedQuizError("questions", f"a saved quiz needs 1 to {MAX_QUESTIONS} questions")
+    try:
+        questions = tuple(Question.from_record(q) if isinstance(q, Mapping) else _not_question(q)
+                          for q in raw)
+    except SavedQuizError:
+        raise
+    except ValueError as error:
+        raise SavedQuizError("questions", str(error)) from None
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
-        raise ValueError("a saved quiz holds the same question twice")
+        raise SavedQuizError("questions", "a saved quiz holds the same question twice")
     strays = [q.id for q in questions if q.topic != topic]
     if strays:
-        raise ValueError(f"question {strays[0]} is not about the quiz's topic {topic}")
+        raise SavedQuizError("questions", f"question {strays[0]} is not about the quiz's topic {topic}")
     index = record.get("index")
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index <= len(questions):
-        raise ValueError(f"index {index!r:.30} is not a question of the quiz (0 to {len(questions)})")
+        raise SavedQuizError("index", f"index {index!r:.30} is not a question of the quiz "
+                                      f"(0 to {len(questions)})")
     roadmaps = record.get("roadmaps", {})
     if not isinstance(roadmaps, Mapping) or not all(isinstance(v, str) for v in roadmaps.values()):
-        raise ValueError("roadmaps must map question ids to trail ids")
+        raise SavedQuizError("roadmaps", "roadmaps must map question ids to trail ids")
     answered_raw = record.get("answered", {})
     if not isinstance(answered_raw, Mapping):
-        raise ValueError("answered must map question ids to grades")
+        raise SavedQuizError("answered", "answered must map question ids to grades")
     answered: dict[str, Grade] = {}
     for qid, grade in answered_raw.items():
         if qid not in ids:
-            raise ValueError(f"answered question {qid!r:.60} is not one of the quiz")
+            raise SavedQuizError("answered", f"answered question {qid!r:.60} is not one of the quiz")
         try:
             answered[qid] = read_grade(grade)
         except ValueError as error:
-            raise ValueError(f"the grade of {qid}: {error}") from None
+            raise SavedQuizError("answered", f"the grade of {qid}: {error}") from None
     later = [qid for qid in answered if ids.index(qid) > index]
     if later:
-        raise ValueError(f"question {later[0]} is answered but not reached yet (index {index})")
+        raise SavedQuizError("answered", f"question {later[0]} is answered but not reached yet "
+                                         f"(index {index})")
     return SavedQuiz(topic, lang, questions, {q: str(roadmaps.get(q, "")) for q in ids}, index, answered)
 
 
 def _not_question(value: object) -> Question:
-    raise ValueError(f"a question must be an object, not {type(value).__name__}")
+    raise SavedQuizError("questions", f"a question must be an object, not {type(value).__name__}")

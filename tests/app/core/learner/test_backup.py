@@ -102,7 +102,7 @@ def test_every_malformed_entry_is_counted_and_the_first_are_named() -> None:
     assert "conversations 'python.loops'" in refusal(whole)
     whole = document()
     whole["collections"]["notes"] = "all of them"
-    assert "notes: must be an object of entries, not str" in refusal(whole)
+    assert 'notes: must be an object of entries, not "all of them"' in refusal(whole)
 
 
 def test_a_key_the_store_cannot_hold_is_malformed() -> None:
