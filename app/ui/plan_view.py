@@ -112,7 +112,7 @@ def steps(plan: Plan, library: Library, progress: Progress, states: Mapping[str,
                         h("ol", {"class": "plan-steps"}, items)))
     return h("section", {"class": "plan-list", "aria-labelledby": "plan-steps-heading"},
              h("h2", {"id": "plan-steps-heading"}, t(lang, "plan_steps")),
-             h("ol", {"class": "plan-groups"}, groups))
+             h("ul", {"class": "plan-groups"}, groups))
 
 
 def adder(plan: Plan, library: Library, lang: str) -> Markup:
