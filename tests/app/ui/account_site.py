@@ -1,5 +1,5 @@
 """The account's browser tests share this: the real server (``python -m server`` on
-dist/) whose GitHub and Google sign-in is played by a local OAuth / OpenID Connect
+dist/) whose GitHub, Google and LinkedIn sign-in is played by a local OAuth / OpenID Connect
 provider over real HTTP and whose billing is a real localstripe (its signed webhooks go
 to the server), plus helpers for devices (browser contexts) and signing in.
 
@@ -22,7 +22,15 @@ from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, boot
 from tests.conftest import DIST
 from tests.server.billing.test_billing import MONTHLY, SECRET_KEY, WEBHOOK_SECRET, YEARLY, stripe_peer
 from tests.server.support.live import serve
-from tests.server.support.oauth_provider import CLIENT_ID, CLIENT_SECRET, LocalProvider, build_app
+from tests.server.support.oauth_provider import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    LINKEDIN,
+    LINKEDIN_CLIENT_ID,
+    LINKEDIN_CLIENT_SECRET,
+    LocalProvider,
+    build_app,
+)
 from tests.server.support.oauth_provider import TestUser as Learner  # not a test class
 from tests.server.support.stripe_peer import StripeFront
 from tests.support.server_process import ServerStartError, free_port, running
@@ -61,11 +69,16 @@ def site(provider: LocalProvider, stripe_peer: tuple[str, StripeFront],
         "TROPA_GOOGLE_CLIENT_ID": CLIENT_ID,
         "TROPA_GOOGLE_CLIENT_SECRET": CLIENT_SECRET,
         "TROPA_GOOGLE_METADATA_URL": f"{provider.issuer}/.well-known/openid-configuration",
+        "TROPA_LINKEDIN_CLIENT_ID": LINKEDIN_CLIENT_ID,
+        "TROPA_LINKEDIN_CLIENT_SECRET": LINKEDIN_CLIENT_SECRET,
+        "TROPA_LINKEDIN_METADATA_URL": f"{provider.issuer}{LINKEDIN}/.well-known/openid-configuration",
         "TROPA_STRIPE_SECRET_KEY": SECRET_KEY,
         "TROPA_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TROPA_STRIPE_PRICE_MONTHLY": MONTHLY,
         "TROPA_STRIPE_PRICE_YEARLY": YEARLY,
         "TROPA_STRIPE_API_BASE": stripe_peer[0],
+        # The premium trails' text as `make content` writes it, beside dist/.
+        "TROPA_PREMIUM_CONTENT": str(DIST.parent / "dist-premium" / "premium.json"),
     }
     webhooks = f"{stripe_peer[1].localstripe_url}/_config/webhooks/tropa"
     try:

@@ -2,7 +2,8 @@
 OAuth provider (tests/app/ui/account_site.py): sign-in from the header, a mark that
 reaches a second browser of the same learner, the devices on the account page and the
 removal of one, the free plan's device limit, sign-out, the profile, account deletion,
-a refused sign-in and its reason; and a static copy of the app (no server) that says so.
+a refused sign-in and its reason, LinkedIn's sign-in (and a refused one); and a static
+copy of the app (no server) that says so.
 """
 
 from __future__ import annotations
@@ -190,6 +191,26 @@ def test_a_refused_sign_in_says_why_on_the_account_page(
     error = page.locator(".sign-in-box .sign-in-error")
     expect(error).to_contain_text("Sign-in failed: Login with google failed:")
     expect(page.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+
+
+def test_linkedin_is_offered_a_refused_linkedin_sign_in_says_why_and_then_one_signs_in(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    page = device(browsers, browser, site)
+    boot(page, "/#/account")
+    expect(page.locator("a.provider-linkedin")).to_have_text("Continue with LinkedIn")
+    provider.id_token_nonce = "wrong"  # an ID token of another sign-in
+    try:
+        sign_in(page, "linkedin")
+    finally:
+        provider.id_token_nonce = "echo"
+    error = page.locator(".sign-in-box .sign-in-error")
+    expect(error).to_contain_text("Sign-in failed: Login with linkedin failed:")
+    expect(error).to_contain_text("nonce")
+    expect(page.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
+    with as_learner(provider, 14, "sk", "Susan Kare"):
+        sign_in(page, "linkedin")
+    expect(page.locator(f"{BADGE} .who")).to_have_text("Susan Kare")
 
 
 def test_a_static_copy_without_a_server_loads_and_says_accounts_are_unavailable(

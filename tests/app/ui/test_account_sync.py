@@ -111,3 +111,29 @@ def test_notes_reach_the_server_only_while_the_learner_turned_that_on(
         page.locator(".marks button[data-status='done'][data-topic='python.loops']").click()
     expect(state).to_have_attribute("data-phase", "synced")
     assert not any("zebra-43" in body for body in bodies)
+
+
+def test_an_edit_on_one_device_shows_on_another_shown_tab_without_a_reload(
+    browser: Browser, browsers: list[BrowserContext], site: str, provider: LocalProvider
+) -> None:
+    """The periodic pull (app/ui/account.py): the second tab gets no event, no edit and
+    no reload, and still shows the first one's mark. Its period is set short here
+    (the ``tropa.sync_pull_s`` preference), as a learner's would be minutes."""
+    with as_learner(provider, 15, "ae", "Annie Easley"):
+        first = device(browsers, browser, site)
+        sign_in(first)
+        second = device(browsers, browser, site)
+        second.context.add_init_script("localStorage.setItem('tropa.sync_pull_s', '3')")
+        sign_in(second)
+    topic = "python.loops"
+    done = f".marks button[data-status='done'][data-topic='{topic}']"
+    second.goto(f"/#/topic/{topic}")
+    expect(second.locator(done)).to_have_attribute("aria-pressed", "false")
+    loads: list[str] = []
+    second.on("load", lambda page: loads.append(page.url))
+    first.goto(f"/#/topic/{topic}")
+    with pushing(first, topic):
+        first.locator(done).click()
+    expect(second.locator(done)).to_have_attribute("aria-pressed", "true", timeout=BOOT_TIMEOUT_MS)
+    assert loads == []
+
