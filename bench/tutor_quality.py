@@ -144,11 +144,13 @@ def set_language(page: Any, lang: str) -> None:
 def ask(page: Any, question: str, key: str, timeout_ms: int) -> dict[str, Any]:
     """Ask in the panel; wait for the exchange's final status; what it shows."""
     log = page.locator("#tutor-log .exchange")
+    # The panel stays busy until the last exchange is saved on the device.
+    page.locator("#tutor-form .ask:not([disabled])").wait_for(timeout=timeout_ms)
     before = log.count()
     page.locator("#tutor-form textarea").fill(question)
     page.evaluate(f"window.__bench.watch = {{key: {json.dumps(key)}, index: {before}}}")
     asked = page.evaluate("performance.now()")
-    page.locator("#tutor-form .ask").click()
+    page.locator("#tutor-form .ask").click(timeout=60_000)
     consent = page.locator("#tutor-consent button.consent-download")
     deadline = time.monotonic() + 120
     while log.count() <= before:
@@ -206,8 +208,16 @@ def run_pass(context: Any, url: str, questions: Sequence[dict[str, Any]], scope:
         set_language(page, question["lang"])
         generated = page.evaluate("window.__bench.generate.length")
         results = page.evaluate("window.__bench.results.length")
-        # The first question of a fresh profile downloads and compiles the models.
-        shown = ask(page, question["q"], f"{scope}-{n}", timeout_ms if n else ANSWER_MS)
+        try:
+            # The first question of a fresh profile downloads and compiles the models.
+            shown = ask(page, question["q"], f"{scope}-{n}", timeout_ms if n else ANSWER_MS)
+        except Exception as error:  # one stuck question must not lose the run: count it
+            echo(f"{scope:7} {question['id']:16} ERROR {type(error).__name__}: {error}"[:300])
+            rows.append({"id": question["id"], "scope": scope, "status": "error", "intent": "",
+                         "ranked": [], "sources": [], "cites": [], "text": "", "passages": [],
+                         "first_ms": None, "total_ms": None, "prompts": [], "results": []})
+            page = None  # open it again
+            continue
         shown["prompts"] = page.evaluate(f"window.__bench.generate.slice({generated})")
         shown["results"] = page.evaluate(f"window.__bench.results.slice({results})")
         row = {"id": question["id"], "scope": scope, **shown}

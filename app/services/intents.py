@@ -10,9 +10,14 @@ EmbedQueries = Callable[[list[str]], Awaitable[list[list[float]]]]
 
 
 async def learn_intents(embed_queries: EmbedQueries) -> IntentClassifier:
-    """Embed every prototype sentence in one batch and build the classifier from them."""
+    """Embed every prototype sentence and build the classifier from them.
+
+    Each sentence is embedded alone, as a question is: int8 dynamic quantisation makes a
+    vector depend on what it is batched with (moves scores by about 0.01), so centroids
+    from one batch would not be on the questions' scale.
+    """
     pairs = prototype_texts()
-    vectors = await embed_queries([text for _, text in pairs])
+    vectors = [vector for _, text in pairs for vector in await embed_queries([text])]
     grouped: dict[Intent, list[list[float]]] = {intent: [] for intent in INTENTS}
     for (intent, _), vector in zip(pairs, vectors, strict=True):
         grouped[intent].append(vector)

@@ -219,7 +219,7 @@ class Tutor:
         follow = query is not vector
         words = f"{previous[-1].question} {exchange.question}" if follow else exchange.question
         if self.classifier is not None:
-            exchange.intent = self.classifier.classify(vector).intent
+            exchange.intent = self.classifier.classify(vector, text=exchange.question).intent
         exchange.hint_first = wants_hint_first(exchange.intent, previous)
         # Every intent retrieves: a question the router sent to ``plan`` by mistake still
         # shows the passages that answer it.

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from app.core.tutor.lexical import terms
 from app.core.tutor.vectors import centroid, dot
 
 Intent = Literal["explain", "solve", "plan"]
@@ -49,12 +50,23 @@ PROTOTYPES: dict[Intent, tuple[str, ...]] = {
 
 INTENTS: tuple[Intent, ...] = get_args(Intent)
 
-# How far another intent must be ahead of ``explain`` (e5-small cosines to the centroids).
-# Measured with bench/tutor_retrieval.py: clear exercise and plan requests lead by
-# 0.019–0.06; "how do I remove duplicate rows from a result?" is within 0.01 either way
-# depending on what it is embedded with (int8 dynamic quantisation), which the old 0.005
-# let flip to ``solve``.
-MARGIN = 0.015
+# How far another intent must be ahead of ``explain`` (e5-small cosines to the centroids,
+# plus CUE_BONUS). Calibrated with bench/tutor_intents.py on 110 labelled EN and RU requests
+# (bench/data/intents.json), every text embedded alone: the centroids alone route 94/110 at
+# the old 0.015 (5 of 60 questions sent to a hint or a plan); margin 0.02 with the cue words
+# 104/110, 2 of 60 questions misrouted.
+MARGIN = 0.02
+# Words that ask for a solution or a plan: an intent whose cue is in the message gains this
+# (the embedder alone places "what's the answer to exercise 3?" nearer to explain).
+CUE_BONUS = 0.03
+CUES: dict[Intent, frozenset[str]] = {
+    "solve": frozenset(terms(
+        "exercise exercises homework solution solve answer task quiz упражнение упражнения "
+        "упражнению задача задачу задаче задание решение реши решить домашка домашку ответ")),
+    "plan": frozenset(terms(
+        "plan schedule roadmap next week month day планирование план расписание дальше "
+        "неделю месяц день спланируй")),
+}
 
 
 @dataclass(frozen=True)
@@ -75,14 +87,20 @@ class IntentClassifier:
             raise ValueError(f"no prototype vectors for intent(s): {', '.join(missing)}")
         self.centroids = {i: centroid(prototype_vectors[i]) for i in INTENTS}
 
-    def classify(self, message_vector: Sequence[float], margin: float = MARGIN) -> Decision:
+    def classify(self, message_vector: Sequence[float], margin: float = MARGIN, *,
+                 text: str = "") -> Decision:
         """Nearest intent; another intent must beat ``explain`` by ``margin`` to win, so a
-        near tie falls to ``explain``.
+        near tie falls to ``explain``. ``text`` (the message) adds CUE_BONUS to an intent
+        whose CUES it holds.
 
         Explaining from the library is the safe default: a misclassified question still gets
         retrieved passages, while a misclassified plan or hint would not.
         """
         scores = {intent: dot(message_vector, c) for intent, c in self.centroids.items()}
+        words = set(terms(text))
+        for intent, cues in CUES.items():
+            if words & cues:
+                scores[intent] += CUE_BONUS
         best = max(scores, key=lambda intent: scores[intent])
         if best != "explain" and scores[best] - scores["explain"] < margin:
             best = "explain"

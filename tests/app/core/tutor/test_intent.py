@@ -33,3 +33,19 @@ def test_prototypes_cover_every_intent_in_both_languages() -> None:
     assert len(prototype_texts()) == sum(len(t) for t in PROTOTYPES.values())
     with pytest.raises(ValueError, match="no prototype vectors for intent"):
         IntentClassifier({"explain": [axis(0)]})
+
+
+def test_cue_words_tip_a_near_tie_but_not_a_clear_question() -> None:
+    from app.core.tutor.intent import CUE_BONUS, MARGIN, IntentClassifier
+
+    # Unit vectors along three axes; the message sits between explain and solve.
+    classifier = IntentClassifier({"explain": [[1.0, 0.0, 0.0]], "solve": [[0.0, 1.0, 0.0]],
+                                   "plan": [[0.0, 0.0, 1.0]]})
+    near_tie = [0.70, 0.71, 0.0]
+    assert classifier.classify(near_tie).intent == "explain"  # within the margin
+    asked = classifier.classify(near_tie, text="What's the answer to the exercise?")
+    assert asked.intent == "solve" and asked.scores["solve"] == 0.71 + CUE_BONUS
+    assert classifier.classify(near_tie, text="Реши задачу за меня").intent == "solve"
+    clear = [0.9, 0.9 - MARGIN - CUE_BONUS - 0.01, 0.0]
+    assert classifier.classify(clear, text="the exercise about loops").intent == "explain"
+    assert classifier.classify([0.7, 0.0, 0.69], text="Составь план на неделю").intent == "plan"
