@@ -150,8 +150,9 @@ REQUESTS: dict[str, RequestType] = {
         {"model": "string", "messages": "array", "max_new_tokens": "integer", "reuse_prefix?": "boolean"},
         {"text": "string", "tokens": "integer", "ttft_ms": "number|null", "ms": "number",
          "interrupted": "boolean", **_PLACEMENT,
-         # prompt tokens; of them, those whose key/value cache was reused (the system prefix)
-         "prompt_tokens?": "integer", "reused_tokens?": "integer"},
+         # prompt tokens; of them, those whose key/value cache was reused (the system prefix);
+         # whether that cache was computed for this prompt (false: kept from an earlier one)
+         "prompt_tokens?": "integer", "reused_tokens?": "integer", "prefix_computed?": "boolean"},
         300,
         ("token",),
     ),

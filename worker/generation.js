@@ -43,7 +43,13 @@ function yieldBetweenSteps(model) {
   model[YIELDS] = true;
 }
 
-const PREFIX = Symbol('prompt prefix cache');
+const PREFIXES = Symbol('prompt prefix caches');
+// System texts whose key/value caches a model keeps (least recently used dropped first): the
+// tutor has one per language and intent (a hint-first policy changes the system text), so
+// one slot would be recomputed at every switch. About 2 MB each for Qwen 0.5B (24 layers ×
+// 2 × 2 heads × 64 × fp32 × ~80 tokens); dropped entries are CPU tensors, freed by the GC
+// (a generation still running may be reading them).
+const PREFIX_SLOTS = 4;
 
 /** True when every tensor of ``cache`` lives in CPU memory (WASM): only such a cache can be
  * shared, since Transformers.js disposes a GPU-buffer entry as soon as a step replaces it. */
@@ -51,23 +57,37 @@ function onCpu(cache) {
   return Object.values(cache).every((tensor) => tensor.location === 'cpu');
 }
 
+/** The model's prefix caches: {entries: Map(text → {ids, cache}), unusable}. */
+function prefixesOf(model) {
+  model[PREFIXES] ??= { entries: new Map(), unusable: false };
+  return model[PREFIXES];
+}
+
+function startsWith(prompt, ids) {
+  return ids.length < prompt.length && ids.every((id, i) => BigInt(id) === prompt[i]);
+}
+
 /**
  * The key/value cache of the chat's fixed prefix (its system message, as the chat template
  * renders it) for this ``inputs`` prompt, computed once per system text and model and kept on
- * the model: a fresh DynamicCache holding the prefix's tensors (a generation replaces the
- * entries of the cache it is given, never the tensors themselves), or null when the prompt
- * has no system message, does not start with the prefix's tokens, or the cache is on a GPU.
- * ``reused`` is the number of prompt tokens it covers.
+ * the model (PREFIX_SLOTS of them): a fresh DynamicCache holding the prefix's tensors (a
+ * generation replaces the entries of the cache it is given, never the tensors themselves), or
+ * null when the prompt has no system message, does not start with the prefix's tokens, or the
+ * cache is on a GPU. ``reused`` is the number of prompt tokens it covers.
  */
 async function prefixCache(transformers, pipe, messages, inputs) {
   const { tokenizer, model } = pipe;
-  if (messages.length < 2 || messages[0].role !== 'system' || model[PREFIX]?.unusable) return null;
+  const prefixes = prefixesOf(model);
+  if (messages.length < 2 || messages[0].role !== 'system' || prefixes.unusable) return null;
   const text = tokenizer.apply_chat_template([messages[0]], { add_generation_prompt: false, tokenize: false });
-  let entry = model[PREFIX];
-  if (entry?.text !== text) {
+  const prompt = inputs.input_ids.data;
+  let entry = prefixes.entries.get(text);
+  const computed = !entry;
+  if (entry) {
+    prefixes.entries.delete(text); // re-inserted below: the most recently used comes last
+  } else {
     const ids = tokenizer.encode(text, { add_special_tokens: false });
-    const prompt = inputs.input_ids.data;
-    if (ids.length >= prompt.length || ids.some((id, i) => BigInt(id) !== prompt[i])) return null;
+    if (!startsWith(prompt, ids)) return null;
     const output = await model.generate({
       input_ids: new transformers.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: new transformers.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
@@ -77,16 +97,15 @@ async function prefixCache(transformers, pipe, messages, inputs) {
     });
     if (!onCpu(output.past_key_values)) {
       await output.past_key_values.dispose();
-      model[PREFIX] = { unusable: true };
+      prefixes.unusable = true;
       return null;
     }
-    entry = { text, ids, cache: output.past_key_values };
-    model[PREFIX] = entry;
+    entry = { ids, cache: output.past_key_values };
   }
-  const prompt = inputs.input_ids.data;
-  const { ids } = entry;
-  if (ids.length >= prompt.length || ids.some((id, i) => BigInt(id) !== prompt[i])) return null;
-  return { cache: new transformers.DynamicCache({ ...entry.cache }), reused: ids.length };
+  prefixes.entries.set(text, entry);
+  while (prefixes.entries.size > PREFIX_SLOTS) prefixes.entries.delete(prefixes.entries.keys().next().value);
+  if (!startsWith(prompt, entry.ids)) return null;
+  return { cache: new transformers.DynamicCache({ ...entry.cache }), reused: entry.ids.length, computed };
 }
 
 /**
@@ -98,8 +117,9 @@ async function prefixCache(transformers, pipe, messages, inputs) {
  * @param {{messages: object[], maxNewTokens: number, stop?: object, onText?: (text: string) => void}} options
  *   stop: an InterruptableStoppingCriteria; onText: gets each piece of text as it forms
  * @returns {Promise<{text: string, tokens: number, ttft_ms: number|null, ms: number, interrupted: boolean,
- *   prompt_tokens: number, reused_tokens: number}>} reused_tokens: prompt tokens whose keys and
- *   values came from the prefix cache
+ *   prompt_tokens: number, reused_tokens: number, prefix_computed: boolean}>} reused_tokens: prompt
+ *   tokens whose keys and values came from a prefix cache; prefix_computed: that cache was
+ *   computed for this prompt (false: kept from an earlier one, or none used)
  */
 export async function generateChat(transformers, pipe, { messages, maxNewTokens, stop, onText, reusePrefix = true }) {
   const { tokenizer, model } = pipe;
@@ -134,6 +154,7 @@ export async function generateChat(transformers, pipe, { messages, maxNewTokens,
     interrupted: Boolean(stop?.interrupted),
     prompt_tokens: promptLength,
     reused_tokens: prefix?.reused ?? 0,
+    prefix_computed: prefix?.computed ?? false,
   };
 }
 

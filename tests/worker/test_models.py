@@ -194,3 +194,26 @@ def test_a_system_message_cache_is_reused_and_answers_as_a_full_prompt(worker: W
     assert again["reused_tokens"] > 0  # a new prefix, computed once and used at once
     after = worker.result("generate", {"model": "tiny-qwen2", "messages": CHAT, "max_new_tokens": 12})
     assert after["text"] == results["first"]["text"]
+
+
+def test_the_caches_of_several_system_messages_are_kept_and_the_oldest_dropped(worker: WorkerDriver) -> None:
+    """Up to four system prefixes per model (worker/generation.js PREFIX_SLOTS): the tutor
+    switches between languages and policies, and each switch would recompute one slot."""
+    load(worker, "tiny-qwen2", "generator")
+    systems = [f"You are tutor number {n}. Answer briefly." for n in range(5)]
+
+    def ask(system: str) -> dict[str, Any]:
+        chat = [{"role": "system", "content": system}, CHAT[1]]
+        return worker.result("generate", {"model": "tiny-qwen2", "messages": chat, "max_new_tokens": 4})
+
+    assert [ask(s)["prefix_computed"] for s in systems[:4]] == [True] * 4
+    kept = [ask(s) for s in systems[:4]]  # all four kept, the first now the most recently used
+    assert [r["prefix_computed"] for r in kept] == [False] * 4
+    assert all(r["reused_tokens"] > 0 for r in kept)
+    assert ask(systems[4])["prefix_computed"] is True  # a fifth drops the least recently used
+    assert ask(systems[0])["prefix_computed"] is True
+    assert ask(systems[3])["prefix_computed"] is False
+    full = worker.result("generate", {"model": "tiny-qwen2", "max_new_tokens": 4, "reuse_prefix": False,
+                                      "messages": [{"role": "system", "content": systems[3]}, CHAT[1]]})
+    assert full["prefix_computed"] is False and full["reused_tokens"] == 0
+    assert ask(systems[3])["text"] == full["text"]  # a kept cache answers as the full prompt
