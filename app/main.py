@@ -16,6 +16,7 @@ from collections.abc import Callable
 from app.bridge.device_facts import device_facts, request_persistence
 from app.bridge.dom import BrowserPage, utc_offset_minutes
 from app.bridge.http import BrowserApi
+from app.bridge.packs import BrowserPackFetcher, IndexedDBPackStorage
 from app.bridge.preferences import LocalPreferences
 from app.bridge.pwa import BrowserPwa
 from app.bridge.store import IndexedDBStore
@@ -29,12 +30,13 @@ from app.core.library.catalog import Library
 from app.core.library.routes import parse
 from app.core.settings import from_query
 from app.core.tutor.conversation import History
-from app.ports import Store
+from app.ports import PackStorage, Store
 from app.services.account import Account
 from app.services.backup import Backup
 from app.services.conversations import Conversations
 from app.services.library import load_library
 from app.services.notes import NoteBook
+from app.services.packs import MemoryPackStorage, PackShelf, passages_of
 from app.services.premium import PremiumText
 from app.services.progress import ProgressBook
 from app.services.quizzes import QuizMaker
@@ -50,6 +52,7 @@ from app.ui.data import DataUi
 from app.ui.goal import GoalUi
 from app.ui.models import ModelsUi
 from app.ui.notes import NotesUi
+from app.ui.packs import PacksUi
 from app.ui.parts import Part
 from app.ui.plan import PlanUi
 from app.ui.premium import PremiumUi
@@ -69,6 +72,14 @@ async def open_store() -> tuple[Store, str]:
         return await IndexedDBStore.open(), ""
     except StoreError as error:
         return MemoryStore(), f"{error}. Nothing you do will be kept after this visit."
+
+
+async def open_pack_storage() -> PackStorage:
+    """The course packs' IndexedDB database, or a store for this visit when refused."""
+    try:
+        return await IndexedDBPackStorage.open()
+    except StoreError:
+        return MemoryPackStorage()
 
 
 async def erase(store: Store) -> None:
@@ -126,6 +137,10 @@ async def start() -> Shell:
     await study.load()
     notes = NoteBook(store)
     await notes.load()
+    # Course packs added by URL, in a database of their own (app.bridge.packs).
+    pack_shelf = PackShelf(BrowserPackFetcher(), await open_pack_storage(), inference,
+                           settings.force_webgpu)
+    await pack_shelf.load()
     # The learner's own trails (#/plan); the model the tutor would use orders them.
     def trail_generator() -> str:
         # Called before the shell exists too: then the language the shell will start in.
@@ -209,6 +224,9 @@ async def start() -> Shell:
                  rerender=lambda: shell.render(), picker=picker, embedder=lambda: tutor_models()[0],
                  on_switch=switched, persist=request_persistence),
     ]
+    parts.append(PacksUi(pack_shelf, page, base=lambda: built_in[0] if built_in else None,
+                         changed=lambda: packs_changed(), lang=lambda: shell.lang,
+                         rerender=lambda: shell.render()))
     quiz = QuizUi(study, quizzes, page, library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render())
     # The learner's goal and what the tutor knows of them, on #/review under the review.
@@ -217,7 +235,25 @@ async def start() -> Shell:
     plan = PlanUi(trails, ModelShelf(inference, settings.force_webgpu), progress, page,
                   library=lambda: shell.library, lang=lambda: shell.lang,
                   rerender=lambda: shell.render(), study=study)
-    _shell = Shell(page, preferences, lang, library, tutor, history, lambda: conversations.notice,
+    built_in: list[Library] = []  # the library as last loaded, without the packs
+
+    async def library_with_packs() -> Library:
+        loaded = await library()
+        built_in[:] = [loaded]
+        return pack_shelf.library(loaded)
+
+    def tutor_with_packs(library: Library, on_change: Callable[[], None]) -> Tutor:
+        made = tutor(library, on_change)
+        made.retriever.add_local(*passages_of(pack_shelf.records))
+        return made
+
+    async def packs_changed() -> None:
+        """A pack was added, updated or removed: the trails and the tutor's passages change."""
+        shell.library = await library_with_packs()
+        shell.tutor = None  # the next question builds it with the packs' passages
+
+    _shell = Shell(page, preferences, lang, library_with_packs, tutor_with_packs, history,
+                   lambda: conversations.notice,
                    progress, account=account, parts=[*parts, goal, quiz, plan], study=study)
     _shell.mount()
     shell = _shell

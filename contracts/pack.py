@@ -10,6 +10,9 @@ cannot list a folder, so the pack carries ``tropa-pack.json`` at its root, writt
 
 ``language`` is the pack's source language (its other languages translate it);
 ``sha256`` lets the app fetch and re-embed only the files that changed on an update.
+``"layout": "roadmap.sh"`` (optional; ``"tropa"`` when absent) says the files are one
+roadmap in roadmap.sh's public layout (``<slug>/<slug>.json``, ``<slug>/<slug>.md``,
+``<slug>/content/*.md``), converted by ``builder.content.roadmapsh`` before the checks.
 The builder writes it and the browser reads it: both go through ``check_index``.
 """
 
@@ -31,6 +34,10 @@ MAX_PACK_BYTES = 8 * 1024 * 1024
 MAX_TITLE = 120
 # Only the content layout's Markdown files: no "..", no absolute path, no query.
 _PATH = re.compile(r"^[a-z]{2}/[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*\.md$")
+# roadmap.sh's own names: its topic files are "<label-slug>@<nodeId>.md", some in a folder.
+_ROADMAPSH_PATH = re.compile(r"^[a-z0-9][a-z0-9-]*/(?:[a-z0-9][a-z0-9-]*\.(?:json|md)|content/"
+                             r"(?:[A-Za-z0-9][A-Za-z0-9@_-]*/)?[A-Za-z0-9][A-Za-z0-9@_.-]*\.md)$")
+LAYOUTS = ("tropa", "roadmap.sh")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -55,9 +62,11 @@ class PackIndex:
     title: str
     language: str
     files: tuple[PackFile, ...]
+    layout: str = "tropa"
 
     def as_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "title": self.title, "language": self.language,
+        layout = {} if self.layout == "tropa" else {"layout": self.layout}
+        return {"format": FORMAT, "title": self.title, "language": self.language, **layout,
                 "files": [{"path": f.path, "sha256": f.sha256, "bytes": f.bytes} for f in self.files]}
 
 
@@ -90,6 +99,11 @@ def check_index(data: object) -> PackIndex:
     if language not in LANGUAGES:
         raise PackIndexError(f"index: unknown language {language!r}; should be one of: "
                              + ", ".join(LANGUAGES))
+    layout = data.get("layout", "tropa")
+    if layout not in LAYOUTS:
+        raise PackIndexError(f"index: unknown layout {layout!r:.40}; should be one of: " + ", ".join(LAYOUTS))
+    pattern, shape = ((_PATH, "'<lang>/<roadmap>/<slug>.md'") if layout == "tropa" else
+                      (_ROADMAPSH_PATH, "roadmap.sh's '<slug>/<slug>.json', '<slug>/content/<name>.md'"))
     rows = _field(data, "files", list, "index")
     if not 1 <= len(rows) <= MAX_FILES:
         raise PackIndexError(f"index: 'files' must list 1 to {MAX_FILES} files, got {len(rows)}")
@@ -100,9 +114,9 @@ def check_index(data: object) -> PackIndex:
         if not isinstance(row, Mapping):
             raise PackIndexError(f"{where} must be an object")
         path = _field(row, "path", str, where)
-        if not _PATH.match(path):
-            raise PackIndexError(f"{where}: path {path!r:.80} is not '<lang>/<roadmap>/<slug>.md' "
-                                 "of lowercase letters, digits and '-'")
+        if not pattern.match(path) or ".." in path:
+            raise PackIndexError(f"{where}: path {path!r:.80} is not {shape} "
+                                 "of letters, digits and '-'")
         if path in seen:
             raise PackIndexError(f"{where}: {path} is listed twice")
         seen.add(path)
@@ -116,4 +130,4 @@ def check_index(data: object) -> PackIndex:
     total = sum(f.bytes for f in files)
     if total > MAX_PACK_BYTES:
         raise PackIndexError(f"index: the files add up to {total} bytes; a pack may have {MAX_PACK_BYTES}")
-    return PackIndex(title, language, tuple(files))
+    return PackIndex(title, language, tuple(files), layout)

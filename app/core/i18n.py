@@ -15,6 +15,7 @@ from app.core import (
     choice_words,
     comfort_words,
     model_words,
+    pack_words,
     plan_words,
     quiz_words,
     tutor_words,
@@ -409,7 +410,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 # Pages with many words keep them in modules of their own: the account, sync and plans
 # pages; the quiz and review; the model manager and download consent; the prerendered
 # page's status line; the tutor's refusals; the theme switch and the tutor entry.
-for _module in (account_words, quiz_words, model_words, boot_words, tutor_words, comfort_words,
+for _module in (account_words, quiz_words, model_words, boot_words, tutor_words, comfort_words, pack_words,
                 choice_words, plan_words):
     for _code, _words in _module.MESSAGES.items():
         MESSAGES[_code].update(_words)

@@ -15,6 +15,7 @@ for (vectors are kept by the hash of what was embedded).
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ class PackShelf:
         index = _index(index_bytes)
         files, fetched, size = await self._files(base, index, old, on_step)
         on_step(Step("validate"))
-        compiled, where = _compile(files, index.language)
+        compiled, where = _compile(files, index.language, index.layout)
         problems = rules.collisions(library, compiled.library, where)
         if problems:
             raise PackRefused(problems)
@@ -123,6 +124,7 @@ class PackShelf:
             "files": {f.path: {"sha256": f.sha256, "text": files[f.path].decode("utf-8-sig")}
                       for f in index.files},
             "library": compiled.library, "passages": compiled.passages,
+            "layout": index.layout, "differences": compiled.differences,
             "model": str(library.retrieval.get("model", "")),
             "keys": keys, "vectors": vectors,
         }
@@ -193,13 +195,14 @@ def _index(data: bytes) -> PackIndex:
         raise PackRefused([f"{INDEX_FILE}:{error.line}: {error}"]) from None
 
 
-def _compile(files: Mapping[str, bytes], language: str) -> tuple[CompiledPack, dict[str, str]]:
+def _compile(files: Mapping[str, bytes], language: str,
+             layout: str) -> tuple[CompiledPack, dict[str, str]]:
     """The content compiler's result for ``files``, or PackRefused with its problems."""
     # Imported here: the compiler (and markdown-it) load only when a pack is checked.
     from builder.content.pack import ContentError, compile_pack
 
     try:
-        compiled = compile_pack(files, language)
+        compiled = compile_pack(files, language, layout)
     except ContentError as error:
         raise PackRefused([str(p) for p in error.problems]) from None
     return compiled, compiled.where
@@ -217,3 +220,20 @@ def passages_of(records: list[dict[str, Any]]) -> tuple[list[dict[str, str]], li
                 rows.append(row)
                 vectors.append(rules.unpack_vector(stored[key]))
     return rows, vectors
+
+
+class MemoryPackStorage:
+    """Packs kept for this visit only: the browser refused IndexedDB (some private
+    modes), or a CPython test. Records go through JSON as they do in IndexedDB."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    async def all(self) -> list[dict[str, Any]]:
+        return [json.loads(text) for text in self.texts.values()]
+
+    async def put(self, pack_id: str, record: dict[str, Any]) -> None:
+        self.texts[pack_id] = json.dumps(record, ensure_ascii=False)
+
+    async def delete(self, pack_id: str) -> None:
+        self.texts.pop(pack_id, None)

@@ -8,6 +8,7 @@ in scope and ranks them with ``app.core.tutor.retrieval``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from app.core.errors import LibraryError
@@ -28,6 +29,7 @@ from app.core.tutor.retrieval import (
     rows_by_language,
     supported,
 )
+from app.core.tutor.vectors import dot
 from app.ports import Api, Inference
 from contracts import library as library_format
 
@@ -55,6 +57,12 @@ class Retriever:
         self.api = api
         self.section = dict(section)
         self.passages: list[Passage] = []
+        # The course packs' passages and vectors (``add_local``), after the library's rows
+        # (from ``base_count`` on) and searched here in Python: a pack's few hundred rows
+        # take milliseconds, and the worker's index stays the library's file.
+        self.local_rows: list[Mapping[str, Any]] = []
+        self.local_vectors: list[list[float]] = []
+        self.base_count = 0
         # The lexical index (``app.core.tutor.lexical``); None for a library compiled
         # without one, which then searches by the embedder alone.
         self.lexicon: Lexicon | None = None
@@ -87,8 +95,27 @@ class Retriever:
                 self.lexicon = Lexicon.from_json(data, len(self.passages))
             except LexiconError as error:
                 raise LibraryError(f"{self.section['lexicon']}: {error}") from None
+        self.base_count = len(self.passages)
+        self.passages += [replace(p, row=p.row + self.base_count)
+                          for p in passages_from_json(self.local_rows)]
         await self.inference.index(str(self.section["vectors"]), int(self.section["count"]),
                                    int(self.section["dim"]), str(self.section["vectors_sha256"]))
+
+    def add_local(self, rows: list[dict[str, str]], vectors: list[list[float]]) -> None:
+        """Search these passage rows (``contracts.library.passage_row``) and their unit
+        vectors too, from the next ``prepare`` on (the course packs on the device)."""
+        if len(rows) != len(vectors):
+            raise LibraryError(f"{len(rows)} pack passages but {len(vectors)} vectors")
+        self.local_rows, self.local_vectors = list(rows), list(vectors)
+
+    async def _nearest(self, vector: list[float], rows: list[int]) -> list[tuple[int, float]]:
+        """The ``SEARCH_K`` best of ``rows``: the library's asked of the worker (never with
+        no rows, which means all), the packs' scored here."""
+        base = [row for row in rows if row < self.base_count]
+        found = await self.inference.search(vector, SEARCH_K, base) if base else []
+        local = [(row, dot(vector, self.local_vectors[row - self.base_count]))
+                 for row in rows if row >= self.base_count]
+        return sorted([*found, *local], key=lambda pair: (-pair[1], pair[0]))[:SEARCH_K]
 
     @property
     def cover_floors(self) -> CoverFloors:
@@ -115,7 +142,7 @@ class Retriever:
         found = []
         scoped = rows_by_language(self.passages, roadmap)
         for rows in scoped.values():
-            found += await self.inference.search(vector, SEARCH_K, rows)
+            found += await self._nearest(vector, rows)
         rows = [row for rows in scoped.values() for row in rows]
         seen = weighed(found, self.passages, lang, self.lexicon, text, rows)
         hits = ranked(found, self.passages, lang, lexicon=self.lexicon, question=text, rows=rows)

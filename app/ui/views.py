@@ -17,7 +17,8 @@ from app.ui.progress_view import Learning
 WORDS_PER_MINUTE = 200
 # Pages whose body the shell renders (they need the device's data): view → title key.
 SHELL_PAGES = {"search": "search", "notes": "notes_title", "data": "your_data", "review": "review",
-               "models": "models_title", "account": "account", "plans": "plans", "plan": "plan_title"}
+               "models": "models_title", "account": "account", "plans": "plans", "plan": "plan_title",
+               "packs": "packs_title"}
 
 
 def header(lang: str, query: str = "", account: Markup | None = None, due: int = 0,
@@ -123,6 +124,7 @@ def home(library: Library, lang: str, learning: Learning | None = None) -> Marku
         h("h1", None, t(lang, "roadmaps")),
         progress_view.streak_line(learning, lang) if learning else None,
         h("ul", {"class": "cards"}, cards),
+        h("p", {"class": "packs-link"}, h("a", {"href": href(Route("packs"))}, t(lang, "packs_home_link"))),
         h("p", {"class": "plan-link"}, h("a", {"href": href(Route("plan"))}, t(lang, "plan_home_link")),
           " · ", t(lang, "plan_home_hint")),
     )

@@ -27,12 +27,12 @@ def embedder_prefixes(embedder: Path) -> dict[str, str]:
     raise SystemExit(f"content: {embedder.name} is not in {manifest}")
 
 
-def write_pack_index(folder: Path, title: str, language: str) -> int:
+def write_pack_index(folder: Path, title: str, language: str, layout: str = "tropa") -> int:
     """``--pack DIR``: check a course pack with the content rules and write its index."""
     from builder.content.pack import write_index
 
     try:
-        index = write_index(folder, title, language)
+        index = write_index(folder, title, language, layout)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -58,12 +58,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="check the course pack in DIR and write its tropa-pack.json")
     parser.add_argument("--title", help="the pack's title (with --pack)")
     parser.add_argument("--language", default="en", help="the pack's source language (with --pack)")
+    parser.add_argument("--layout", default="tropa", choices=("tropa", "roadmap.sh"),
+                        help="with --pack: DIR holds one roadmap in roadmap.sh's layout")
     parser.add_argument("--import-roadmapsh", type=Path, metavar="SRC",
                         help="convert the roadmap.sh roadmap in folder SRC into --out DIR, a content "
                         "folder (python -m builder.content.roadmapsh SRC DIR)")
     args = parser.parse_args(argv)
     if args.pack is not None:
-        return write_pack_index(args.pack, args.title or args.pack.name, args.language)
+        return write_pack_index(args.pack, args.title or args.pack.name, args.language, args.layout)
     if args.import_roadmapsh is not None:
         if args.out == parser.get_default("out"):
             parser.error("--import-roadmapsh needs --out DIR, the content folder to write into")

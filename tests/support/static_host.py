@@ -31,11 +31,14 @@ TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/ja
 class _Handler(SimpleHTTPRequestHandler):
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
 
-    def __init__(self, *args: Any, isolated: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, isolated: bool, cors: bool = False, **kwargs: Any) -> None:
         self.isolated = isolated
+        self.cors = cors
         super().__init__(*args, **kwargs)
 
     def end_headers(self) -> None:
+        if self.cors:  # as raw.githubusercontent.com and most CDNs answer
+            self.send_header("Access-Control-Allow-Origin", "*")
         if self.isolated:
             for name, value in ISOLATION.items():
                 self.send_header(name, value)
@@ -46,9 +49,10 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving(directory: Path, *, isolated: bool = True) -> Iterator[str]:
-    """Serve ``directory`` on a free loopback port in a thread; yield its URL."""
-    handler = partial(_Handler, directory=str(directory), isolated=isolated)
+def serving(directory: Path, *, isolated: bool = True, cors: bool = False) -> Iterator[str]:
+    """Serve ``directory`` on a free loopback port in a thread; yield its URL. ``cors``:
+    any origin may read the files (a course pack's host, tests/app/ui/test_packs.py)."""
+    handler = partial(_Handler, directory=str(directory), isolated=isolated, cors=cors)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,7 +3,8 @@
 ``#/`` is the library, ``#/roadmap/<id>`` a trail, ``#/topic/<id>`` a topic page;
 ``#/search?q=<words>`` searches the library, ``#/notes`` lists the learner's notes and
 ``#/data`` is the page to export and import their data, ``#/review`` the questions due
-today (spaced repetition), ``#/models`` the AI models kept on the device; ``#/account`` and ``#/plans``
+today (spaced repetition), ``#/models`` the AI models kept on the device, ``#/packs`` the
+course packs added by URL; ``#/account`` and ``#/plans``
 are the learner's account and subscription; ``#/plan`` is "My trail", the learner's own
 roadmap toward their goal.
 Links are plain anchors, so navigation needs no per-element event handlers and the
@@ -22,10 +23,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,120}$")
-VIEWS = ("home", "roadmap", "topic", "search", "notes", "data", "review", "models", "account",
+VIEWS = ("home", "packs", "roadmap", "topic", "search", "notes", "data", "review", "models", "account",
          "plans", "plan")
 # Views with no target: one page each, which a part of the UI renders (app.ui.parts).
-PLAIN = ("notes", "data", "review", "models", "account", "plans", "plan")
+PLAIN = ("packs", "notes", "data", "review", "models", "account", "plans", "plan")
 # The longest search kept from an address.
 MAX_QUERY = 200
 

@@ -15,7 +15,7 @@ import pytest
 
 from app.core.library.catalog import Library
 from app.core.library.packs import PackError, PackRefused, pack_id
-from app.services.packs import PackShelf, Step, passages_of
+from app.services.packs import MemoryPackStorage, PackShelf, Step, passages_of
 from builder.content.pack import index_of
 from tests.fakes import FakeInference
 
@@ -42,20 +42,6 @@ class DictFetcher:
         if len(data) > limit:
             raise PackError(f"{url} is over {limit} bytes")
         return data
-
-
-class MemoryPackStorage:
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-
-    async def all(self) -> list[dict[str, Any]]:
-        return [json.loads(text) for text in self.texts.values()]
-
-    async def put(self, key: str, record: dict[str, Any]) -> None:
-        self.texts[key] = json.dumps(record)
-
-    async def delete(self, key: str) -> None:
-        self.texts.pop(key, None)
 
 
 def served(folder: Path, base: str = BASE) -> dict[str, bytes]:
@@ -181,3 +167,20 @@ def test_a_second_add_of_the_same_pack_and_remove() -> None:
         asyncio.run(packs.add(BASE + "tropa-pack.json", library(RETRIEVAL), lambda _: None))
     asyncio.run(packs.remove(pack_id(BASE)))
     assert storage.texts == {} and packs.library(library()).order == ("python",)
+
+
+def test_a_pack_in_roadmap_sh_layout_is_converted_then_checked(tmp_path: Path) -> None:
+    """The roadmap.sh converter's own fixture, served as a pack whose index says so."""
+    folder = tmp_path / "roadmaps"
+    shutil.copytree(ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps", folder)
+    index = index_of(folder, "Home network", "en", "roadmap.sh")
+    assert {f.path for f in index.files} >= {"home-network/home-network.json",
+                                              "home-network/content/100-basics/101-cables.md"}
+    (folder / "tropa-pack.json").write_text(json.dumps(index.as_json()))
+    packs, fetcher, _, _ = shelf(served(folder))
+    added = asyncio.run(packs.add(BASE, library(RETRIEVAL), lambda _: None))
+    assert all(url.startswith(BASE) for url in fetcher.asked)
+    assert added.record["layout"] == "roadmap.sh" and added.record["differences"]
+    merged = packs.library(library(RETRIEVAL))
+    assert "home-network" in merged.order
+    assert merged.roadmap("home-network", "en").topic_ids
