@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
@@ -138,3 +139,35 @@ def test_the_largest_plan_fits_one_synced_value() -> None:
     step = Step("", "g" * 90, "w" * 160, "t" * 90)
     big = type(plan)(**{**plan.__dict__, "steps": (step,) * MAX_STEPS, "goal": "x" * 200})
     check_value(big.to_record())
+
+
+def library_with_retrieval() -> tuple[Any, FakeApi, dict[str, list[list[float]]]]:
+    """The real library with a retrieval section: its real passages, each embedded by the
+    fake worker's bag-of-words vectors (tests/fakes.py), served by the fake API."""
+    from app.core.library.catalog import Library
+    from builder.content.library import library_dict, passages_of
+    from builder.content.tree import read_tree
+    from contracts.library import passage_row
+    from tests.app.core.learner.plan_library import CONTENT
+    from tests.fakes import DIM, bag_of_words
+
+    bundles = read_tree(CONTENT)
+    rows = [passage_row(p.topic, p.lang, p.roadmap, p.title, p.text) for p in passages_of(bundles)]
+    data = library_dict(bundles)
+    data["retrieval"] = {"passages": "/content/passages.json", "vectors": "/content/vectors.f32",
+                         "vectors_sha256": "0" * 64, "count": len(rows), "dim": DIM, "model": "embedder-x",
+                         "dtype": "q8", "passage_prefix": "passage: ", "query_prefix": "query: "}
+    vectors = {"/content/vectors.f32": [bag_of_words(r["title"] + " " + r["text"]) for r in rows]}
+    return Library.from_dict(data), FakeApi({"/content/passages.json": rows}), vectors
+
+
+def test_with_the_embedder_the_picks_fuse_its_search_with_the_words() -> None:
+    library, api, vectors = library_with_retrieval()
+    inference = ScriptedInference([], vectors=vectors)
+    trails = Trails(MemoryStore(), inference, api, generator=lambda: "")
+    chosen = asyncio.run(trails.choose(Wish("branches merging conflicts in git", "en"), library, True))
+    assert trails.last.by_meaning is True
+    assert ("load", "embedder-x") in inference.calls and any(c[0] == "search" for c in inference.calls)
+    assert "git.merge-conflicts" in chosen and all(t.startswith("git.") for t in chosen)
+    words_only = asyncio.run(trails.choose(Wish("branches merging conflicts in git", "en"), library, False))
+    assert trails.last.by_meaning is False and words_only
