@@ -47,6 +47,15 @@ from app.services.pipelines import PipelineState
 from app.services.retriever import Retriever
 
 MAX_NEW_TOKENS = 256
+# The prompt's estimated tokens per language (app.core.tutor.prompt.build_messages). Prompt
+# processing is what a learner waits for: measured in Chromium on 2 cores
+# (bench/tutor_speed.py), Qwen 0.5B q8 reads 70-86 prompt tokens/s after the cached system
+# prefix (70 tokens); at the builder's default of 600 an English retrieval prompt was 406-434
+# real tokens, 4.3-4.8 s to the first token. Counted with Qwen's tokenizer over the library's
+# passages (medians): English 600 → 407 tokens, 400 → 292; Russian text takes about 1.4×
+# the tokens the builder estimates, so Russian gets less: 400 → 418, 300 → 332 (the floor of
+# 40 per passage).
+PROMPT_BUDGET = {"en": 400, "ru": 300}
 # Added to the question when an answer came back in another language than the learner's.
 LANGUAGE_AGAIN = {"en": "Important: write the answer in English.",
                   "ru": "Важно: напиши ответ на русском языке."}
@@ -238,7 +247,8 @@ class Tutor:
         else:
             messages = build_messages(exchange.question, exchange.hits, exchange.lang,
                                       intent=exchange.intent, history=previous if follow else (),
-                                      learner=note)
+                                      learner=note,
+                                      budget=PROMPT_BUDGET.get(exchange.lang, 400))
         exchange.status = "waiting"
         self.on_change()
         if self._generator_task is not None:
