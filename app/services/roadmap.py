@@ -170,7 +170,10 @@ class Trails:
         known = set(wish.known)
         ranked = [t for t in fuse(lexical, semantic) if t not in known]
         # The trails the best few picks come from: a stray word match elsewhere stays out.
-        trails = {library.topic(t, wish.lang).roadmap for t in ranked[:3]}
+        # The embedder's, when it ran: it reads a goal in either language, while the words
+        # match only a text in the goal's (a Russian SQL goal found Python's Russian text).
+        leaders = [t for t in semantic if t not in known][:3] or ranked[:3]
+        trails = {library.topic(t, wish.lang).roadmap for t in leaders}
         return [t for t in ranked if library.topic(t, wish.lang).roadmap in trails][:CHOSEN]
 
     async def _semantic(self, query: str, lang: str, library: Library) -> list[str]:

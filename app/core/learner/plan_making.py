@@ -138,9 +138,9 @@ SYSTEM = {
 }
 ASK = {
     "en": "Goal: {goal}\nInterests: {interests}\nTime: {hours} h a week\nKnown: {known}\n"
-          "Topics:\n{topics}",
+          "Topics:\n{topics}\nCopy ids exactly, e.g. {{\"id\":\"{first}\",\"why\":\"...\"}}.",
     "ru": "Цель: {goal}\nИнтересы: {interests}\nВремя: {hours} ч в неделю\nУже знаю: {known}\n"
-          "Темы:\n{topics}",
+          "Темы:\n{topics}\nКопируй id точно, например {{\"id\":\"{first}\",\"why\":\"...\"}}.",
 }
 
 
@@ -158,7 +158,8 @@ def messages(goal: str, interests: str, hours: float, topics: Sequence[str], lib
     lines = "\n".join(f"{t}: {title(t)}" for t in topics[:MAX_SENT])
     known_titles = ", ".join(title(t) for t in known[:8]) or "-"
     user = ASK[words].format(goal=clip(goal, 200), interests=clip(interests, 120) or "-",
-                             hours=f"{hours:g}", known=known_titles, topics=lines)
+                             hours=f"{hours:g}", known=known_titles, topics=lines,
+                             first=topics[0] if topics else "")
     return [{"role": "system", "content": SYSTEM[words]}, {"role": "user", "content": user}]
 
 
@@ -278,9 +279,17 @@ def from_reply(text: str, plan_id: str, goal: str, chosen: Sequence[str], librar
         why = clip(str(item.get("why") or ""), MAX_WHY)
         topic = str(item.get("id") or "").strip()
         gap = clip(str(item.get("gap") or ""), MAX_TITLE)
-        if not topic and gap.casefold() in titles:
-            topic = titles[gap.casefold()]
+        if not topic and gap and (gap.casefold() in titles or _is_topic(library, gap, lang)):
+            topic = titles.get(gap.casefold(), gap)
             repairs.note("a gap that is a library topic made that topic")
+        elif not topic and gap and not _NAMED.search(gap):
+            repairs.note("a gap with no name dropped")
+            continue
+        if topic and not _is_topic(library, topic, lang):
+            fixed = _spelled(topic, library, lang)
+            if fixed:
+                repairs.note("a topic id misspelt ('-' for '.') corrected")
+                topic = fixed
         if topic:
             if not _is_topic(library, topic, lang):
                 repairs.note(f"unknown topic {clip(topic, 40)!r} dropped")
@@ -308,6 +317,21 @@ def from_reply(text: str, plan_id: str, goal: str, chosen: Sequence[str], librar
     plan = Plan(plan_id, clip(goal, 200), lang, hours_per_week, tuple(steps[:MAX_STEPS]), "model",
                 created_ms, tuple(known), interests)
     return plan, repairs
+
+
+# A gap's title must name something: letters, not a bare number or punctuation.
+_NAMED = re.compile(r"[^\W\d_]{2}")
+
+
+def _spelled(topic: str, library: Library, lang: str) -> str:
+    """The library id ``topic`` stands for when the model wrote ``git-merging`` for
+    ``git.merging`` (a roadmap id, then '-' for the dot); "" when none."""
+    for roadmap in library.order:
+        if topic.startswith(roadmap + "-"):
+            candidate = roadmap + "." + topic[len(roadmap) + 1:]
+            if _is_topic(library, candidate, lang):
+                return candidate
+    return ""
 
 
 def _all_ids(library: Library, lang: str) -> list[str]:

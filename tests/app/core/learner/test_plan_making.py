@@ -150,3 +150,15 @@ def test_the_prompt_is_short_ids_and_titles_only() -> None:
 def test_topological_keeps_rank_order_where_edges_allow_and_survives_a_cycle() -> None:
     assert topological(["b", "a", "c"], {"b": ["a"]}, {"b": 0, "a": 1, "c": 2}) == ["a", "b", "c"]
     assert sorted(topological(["a", "b"], {"a": ["b"], "b": ["a"]}, {"a": 0, "b": 1})) == ["a", "b"]
+
+
+def test_library_ids_written_as_gaps_or_with_a_dash_are_the_topics_and_nameless_gaps_go() -> None:
+    library_plan = from_library("x", "g", CHOSEN, real_library(), "en", 3, 1)
+    ids = list(library_plan.topic_ids)
+    steps: list[dict[str, object]] = [{"id": ids[0], "why": "w"}, {"gap": ids[1], "why": "w"},
+                                      {"id": ids[2].replace(".", "-", 1), "why": "w"},
+                                      {"gap": "1", "why": "w"}, *({"id": t} for t in ids[3:])]
+    plan, done, _ = made(reply([{"title": "All", "steps": steps}]))
+    assert plan is not None and plan.topic_ids == tuple(ids) and plan.gaps == ()
+    assert {"a gap that is a library topic made that topic", "a topic id misspelt ('-' for '.') corrected",
+            "a gap with no name dropped"} <= set(done)
