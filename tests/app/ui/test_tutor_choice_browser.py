@@ -48,9 +48,14 @@ def model_requests(page: Page) -> list[str]:
     return seen
 
 
+NAMES = {"full": "Full tutor", "small": "Small tutor", "passages": "Passages only"}
+
+
 def choose(page: Page, tier: str) -> None:
     page.locator(f"li.tier[data-tier='{tier}'] button.tier-choose").click()
-    expect(page.locator(".tier-outcome")).to_contain_text("The tutor now uses", timeout=ANSWER_TIMEOUT_MS)
+    # Named: the outcome of an earlier switch is still shown until the click is handled.
+    expect(page.locator(".tier-outcome")).to_have_text(f"The tutor now uses: {NAMES[tier]}.",
+                                                       timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator(f"li.tier[data-tier='{tier}']")).to_have_attribute("data-current", "")
 
 
