@@ -1,7 +1,7 @@
 """The installable, offline-first site in real Chromium, served by the real server.
 
 Each test dist is written by the real site build (``builder.site.build_site``) from a
-copy of the sources (app/, contracts/, worker/, sw/, pyscript.toml), so a test may change
+copy of the sources (app/, contracts/, builder/, worker/, sw/, pyscript.toml), so a test may change
 a source file and build again, as a developer would. Its course library is the real
 content/ compiled without embeddings (no models needed): the library page renders, the
 tutor's panel does not.
@@ -24,7 +24,7 @@ from builder.content.tree import read_tree
 from builder.site import build_site
 from tests.conftest import ROOT, serve_dist
 
-SOURCES = ("app", "contracts", "worker", "sw", "pyscript.toml")
+SOURCES = ("app", "contracts", "builder", "worker", "sw", "pyscript.toml")
 BOOT_TIMEOUT_MS = 120_000
 
 
