@@ -248,7 +248,9 @@ class OpenIdExtension(OpenIDCode):
         return {"alg": "RS256", "kid": "test-key"}
 
     def generate_user_info(self, user: TestUser, scope: str) -> UserInfo:
-        given, _, family = user.name.partition(" ")
+        # A test may give a name that is not a string (a provider's bad answer): it is
+        # passed on as it is, and only a string is split into given and family names.
+        given, _, family = user.name.partition(" ") if isinstance(user.name, str) else ("", "", "")
         return UserInfo(sub=str(user.id), name=user.name, given_name=given, family_name=family,
                         email=user.email, email_verified=True, locale="en_US")
 
