@@ -29,6 +29,15 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+MODEL_LISTS = ("/models/manifest.json", "/models/chunks.json")
+
+
+def model_files(urls: list[str]) -> list[str]:
+    """The model files among ``urls``: the page reads the models' manifest and chunk list at
+    start-up (download sizes, what is stored), which are not model files."""
+    return [url for url in urls if "/models/" in url and not url.split("?")[0].endswith(MODEL_LISTS)]
+
+
 @contextmanager
 def serve_dist(dist: Path, data: Path) -> Iterator[str]:
     """Run ``python -m server`` on ``dist`` with a fresh SQLite file in ``data``; yield its URL."""

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.app.ui.test_quiz_review import AXE, serious_violations
 from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, ROOT, boot, requests
+from tests.conftest import model_files
 
 __all__ = ["requests"]  # the fixture, shared with test_shell
 
@@ -95,7 +96,7 @@ def test_search_finds_topics_by_english_and_russian_words_without_a_model(
     expect(first.locator("h2 a")).to_have_text("Функции")
     first.locator("h2 a").click()
     expect(page.locator("article.topic")).to_have_attribute("data-topic", "python.functions")
-    assert not [url for url in requests if "/models/" in url]  # search loaded no model
+    assert model_files(requests) == []  # search loaded no model file
 
 
 def test_the_data_file_restores_a_note_and_a_mark_in_a_fresh_browser_and_a_broken_one_changes_nothing(

@@ -17,6 +17,7 @@ from app.core.learner.quiz import Question
 from app.core.library.catalog import Library
 from app.services.quizzes import QUIZ_LENGTH, QuizMaker
 from tests.app.ui.test_shell import ROOT, SCREENSHOTS, boot
+from tests.conftest import model_files
 
 pytestmark = pytest.mark.browser
 
@@ -95,11 +96,7 @@ def test_quiz_answers_survive_a_reload_and_the_wrong_one_is_reviewed_tomorrow(
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=90_000)
     expect(review.locator(".nothing-due")).to_have_text("Nothing to review today.")
     assert first.id != second.id
-    # No model for a quiz alone: the page reads the models' manifest and chunk list (to say
-    # download sizes and what is stored), never a model file.
-    lists = ("/models/manifest.json", "/models/chunks.json")
-    model_files = [url for url in fetched if "/models/" in url and not url.split("?")[0].endswith(lists)]
-    assert model_files == []
+    assert model_files(fetched) == []  # no model file for a quiz alone
 
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
