@@ -119,7 +119,7 @@ async def start() -> Shell:
         if "roadmaps" in collections:
             await trails.load()
         if _shell is not None and _shell.library is not None:
-            _shell.render()
+            _shell.render(in_place=True)
 
     syncer = Syncer(device_store, transport, online=window.online,
                     private=lambda: preferences.get(PRIVATE_KEY) == "1", on_remote=pulled)
@@ -263,7 +263,7 @@ async def start() -> Shell:
     PwaBar(BrowserPwa(), lambda: shell.lang).mount()
     # The models' sizes for the tutor's intro, from the manifest, beside the library's load.
     asyncio.ensure_future(picker.read_sizes()).add_done_callback(
-        lambda _: shell.render() if shell.library is not None else None)
+        lambda _: shell.render(in_place=True) if shell.library is not None else None)
     await _shell.load()
     premium.follow(account.account.state)  # the account may have answered before the library
     return _shell

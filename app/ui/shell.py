@@ -113,6 +113,7 @@ class Shell:
         if self.preferences.get(WARM_KEY) == "off":
             return
         tutor = self._ensure_tutor()
+        self._tutor_changed()  # the panel lists the tutor's models as any later page does
         try:
             missing = await self.consent.shelf.missing(tutor.model_ids())
         except TropaError:
@@ -181,7 +182,10 @@ class Shell:
     def _part_for(self, action: str) -> Part | None:
         return next((part for part in self.parts if part.handles(action)), None)
 
-    def render(self) -> None:
+    def render(self, in_place: bool = False) -> None:
+        """Draw the current route. ``in_place``: for a change that did not come from the
+        learner (sizes read, a sync pulled), keep the nodes the page already has, so the
+        text being read is not drawn again and a half-typed question or note stays."""
         route = self._route()
         account = self.account
         html = views.page(
@@ -189,7 +193,7 @@ class Shell:
             trail_view=self._trail_view(), note=self._topic_blocks(route),
             content=self._content(route),
             account=account.badge(self.lang) if account else None, theme=self._theme())
-        if self._drawn:
+        if self._drawn and not in_place:
             self.root.innerHTML = html
         else:
             self.page.take_over(html)
