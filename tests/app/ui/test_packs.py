@@ -75,7 +75,7 @@ def stored_packs(page: Page) -> list[str]:
                     reason="models not built: run `make models`")
 def test_a_pack_is_added_searched_by_the_tutor_and_works_offline(
         profile: BrowserContext, base_url: str, pack_host: tuple[str, Path]) -> None:
-    host, _ = pack_host
+    host, folder = pack_host
     page = profile.pages[0] if profile.pages else profile.new_page()
     seen: list[str] = []
     profile.on("request", lambda request: seen.append(request.url))
@@ -120,13 +120,30 @@ def test_a_pack_is_added_searched_by_the_tutor_and_works_offline(
     expect(exchange.locator(".passages a[href*='kitchen.making-stock']").first).to_be_attached(
         timeout=ADD_TIMEOUT_MS)
 
+    # Update: one file changed on the host; only it is fetched, only its passage embedded.
+    eggs = folder / "kitchen/en/kitchen/boiling-eggs.md"
+    eggs.write_text(eggs.read_text(encoding="utf-8").replace("Six minutes", "Six and a half minutes"),
+                    encoding="utf-8")
+    index = index_of(folder / "kitchen", "Kitchen basics", "en")
+    (folder / "kitchen/tropa-pack.json").write_text(json.dumps(index.as_json()), encoding="utf-8")
+    page.locator("a.brand").click()
+    page.locator("p.packs-link a").click()  # the library's entry to the packs page
+    seen.clear()
+    started = time.monotonic()
+    page.locator("li.pack button.pack-update").click()
+    expect(done).to_contain_text("Updated “Kitchen basics”: 1 files fetched", timeout=ADD_TIMEOUT_MS)
+    expect(done).to_contain_text("1 passages indexed again")
+    print(f"[packs] updated in {time.monotonic() - started:.1f} s: {done.inner_text()}")
+    assert sorted(url for url in seen if url.startswith(host)) == [
+        f"{host}/kitchen/en/kitchen/boiling-eggs.md", f"{host}/kitchen/tropa-pack.json"]
+
     # Offline: the pack's host gone, the network off; a reload still has the pack.
     profile.set_offline(True)
     seen.clear()
     page.goto(base_url + "/#/topic/kitchen.boiling-eggs")
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT_MS)
     expect(page.locator("article.topic h1")).to_have_text("Boiling eggs")
-    expect(page.locator("article.topic")).to_contain_text("iron sulphide")
+    expect(page.locator("article.topic")).to_contain_text("Six and a half minutes")
     assert [url for url in seen if url.startswith(host)] == []
     page.locator("a.brand").click()
     expect(page.locator(".card[data-roadmap='kitchen'] h2")).to_have_text("Kitchen basics")
