@@ -87,7 +87,11 @@ def _node(node: Node, title: str, state: str, size: Size, lang: str,
         words = f"{words}, {t(lang, 'mastery').lower()}: {t(lang, f'mastery_{mastery.level}')}"
     text_x = node.x + size.padding
     first = node.y + size.padding + size.font_size
-    lines = [h("tspan", {"x": _n(text_x), "y": _n(first + i * size.line_height)}, line)
+    # A space ends every line but the last: the lines' text then reads as the title (an
+    # accessible name that holds the visible words, WCAG 2.5.3), not "Running Pythoncode".
+    last = len(node.lines) - 1
+    lines = [h("tspan", {"x": _n(text_x), "y": _n(first + i * size.line_height)},
+               line if i == last else f"{line} ")
              for i, line in enumerate(node.lines)]
     return h(
         "a",

@@ -4,8 +4,9 @@ the new view's heading, a skip link, labelled navigation, focusable code blocks.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.app.ui.test_quiz_review import AXE
 from tests.app.ui.test_shell import boot
 
 pytestmark = pytest.mark.browser
@@ -30,3 +31,23 @@ def test_navigation_is_labelled_and_code_blocks_can_be_focused(page: Page) -> No
     expect(page.locator("nav.pager")).to_have_attribute("aria-label", "Previous and next topic")
     code = page.locator(".prose pre").first
     expect(code).to_have_attribute("tabindex", "0")
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install)")
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_trail_maps_boxes_are_named_by_the_words_they_show(browser: Browser, base_url: str,
+                                                                width: int) -> None:
+    """axe's label-content-name-mismatch (WCAG 2.5.3, an experimental rule, off by default):
+    a box's title is drawn on several lines, and its name must hold the words as read."""
+    context = browser.new_context(base_url=base_url, bypass_csp=True, service_workers="block",
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for lang in ("en", "ru"):
+        boot(page, "/#/roadmap/python")
+        page.locator(f"header button.lang[data-lang='{lang}']").click()
+        expect(page.locator("article.roadmap a.node:visible").first).to_be_visible()
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {runOnly: ['label-content-name-mismatch']})")
+        assert [n["html"] for v in result["violations"] for n in v["nodes"]] == [], lang
+        assert result["passes"], "the rule found no box to check"
+    context.close()
