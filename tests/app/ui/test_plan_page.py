@@ -112,9 +112,11 @@ def test_the_model_is_asked_only_after_consent_and_its_unusable_reply_leaves_the
     assert page.evaluate("window.__generate") == []
     first = page.locator("section.plan").get_attribute("data-plan")
     consent.get_by_role("button", name="Download and improve").click()
-    expect(page.locator(".plan-status")).to_have_text("Saved on this device.", timeout=ANSWER_TIMEOUT_MS)
+    # The draft was saved too ("Saved on this device." already shows): wait for its
+    # replacement, then for that one's save.
     trail = page.locator("section.plan")
-    assert trail.get_attribute("data-plan") != first  # the draft was replaced
+    expect(trail).not_to_have_attribute("data-plan", str(first), timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".plan-status")).to_have_text("Saved on this device.", timeout=ANSWER_TIMEOUT_MS)
     loads = page.evaluate("window.__loads")
     assert "tiny-qwen2" in loads and "multilingual-e5-small" in loads
     prompts = [json.loads(p) for p in page.evaluate("window.__generate")]
