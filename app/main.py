@@ -82,12 +82,15 @@ async def open_pack_storage() -> PackStorage:
         return MemoryPackStorage()
 
 
-async def erase(store: Store) -> None:
-    """Delete everything Tropa keeps in ``store`` (the learner asked, deleting the account)."""
+async def erase(store: Store, packs: PackShelf) -> None:
+    """Delete the learner's data in ``store`` and the course packs they added (the learner
+    asked, deleting the account); the AI models stay, removed from #/models."""
     for collection in COLLECTIONS:
         with contextlib.suppress(StoreError):
             for key, _ in await store.items(collection):
                 await store.delete(collection, key)
+    with contextlib.suppress(StoreError):
+        await packs.remove_all()
 
 
 async def start() -> Shell:
@@ -208,7 +211,7 @@ async def start() -> Shell:
     account = AccountUi(
         Account(transport), syncer, preferences, window, page,
         lang=lambda: shell.lang, route=lambda: parse(page.location_hash()),
-        rerender=lambda: shell.render(), erase_device=lambda: erase(device_store),
+        rerender=lambda: shell.render(), erase_device=lambda: erase(device_store, pack_shelf),
         on_account=premium.follow)
     # Notes, search and the learner's data file (app.ui.parts).
     parts: list[Part] = [

@@ -97,3 +97,8 @@ class IndexedDBPackStorage:
         transaction, objects = self._objects("readwrite")
         objects.delete(pack_id)
         await _settled(transaction, ("complete",), ("error", "abort"))
+
+    async def clear(self) -> None:
+        transaction, objects = self._objects("readwrite")
+        objects.clear()
+        await _settled(transaction, ("complete",), ("error", "abort"))

@@ -64,7 +64,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "subscription (cancelled now, nothing more is charged).",
         "delete_device": "On this device: nothing, unless you tick the box below. Your progress, "
                          "notes and conversations stay here and keep working without an account.",
-        "delete_device_too": "Also erase everything Tropa keeps on this device",
+        "delete_device_too": "Also erase your progress, notes, conversations and added course packs "
+                             "on this device (the AI models stay: Manage the AI models removes them)",
         "delete_confirm": "Delete my account",
         "delete_cancel": "Keep my account",
         "account_deleted": "Your account was deleted.",
@@ -149,7 +150,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "(отменяется сразу, больше ничего не списывается).",
         "delete_device": "На этом устройстве: ничего, если не отметить пункт ниже. Прогресс, "
                          "заметки и разговоры останутся здесь и будут работать без аккаунта.",
-        "delete_device_too": "Также стереть всё, что Tropa хранит на этом устройстве",
+        "delete_device_too": "Также стереть на этом устройстве прогресс, заметки, разговоры и "
+                             "добавленные курсы (модели ИИ останутся: их удаляют в «Управлять "
+                             "моделями ИИ»)",
         "delete_confirm": "Удалить мой аккаунт",
         "delete_cancel": "Оставить аккаунт",
         "account_deleted": "Аккаунт удалён.",

@@ -104,6 +104,11 @@ class PackShelf:
         await self.storage.delete(pack_id)
         self.records = [r for r in self.records if r["id"] != pack_id]
 
+    async def remove_all(self) -> None:
+        """Delete every pack on the device (the learner erases this device)."""
+        await self.storage.clear()
+        self.records = []
+
     async def _build(self, url: str, base: str, old: dict[str, Any] | None, library: Library,
                      on_step: OnStep) -> Added:
         started = self.clock()
@@ -237,3 +242,6 @@ class MemoryPackStorage:
 
     async def delete(self, pack_id: str) -> None:
         self.texts.pop(pack_id, None)
+
+    async def clear(self) -> None:
+        self.texts.clear()

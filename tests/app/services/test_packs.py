@@ -169,6 +169,17 @@ def test_a_second_add_of_the_same_pack_and_remove() -> None:
     assert storage.texts == {} and packs.library(library()).order == ("python",)
 
 
+def test_erasing_the_device_removes_every_pack_and_records_of_other_versions() -> None:
+    packs, _, storage, _ = shelf(served(PACKS / "kitchen"))
+    asyncio.run(packs.add(BASE, library(RETRIEVAL), lambda _: None))
+    asyncio.run(storage.put("older", {"v": 0, "id": "older"}))  # left out when loaded
+    asyncio.run(packs.load())
+    assert [r["id"] for r in packs.records] == [pack_id(BASE)]
+    asyncio.run(packs.remove_all())
+    assert storage.texts == {} and packs.records == []
+    assert packs.library(library()).order == ("python",)
+
+
 def test_a_pack_in_roadmap_sh_layout_is_converted_then_checked(tmp_path: Path) -> None:
     """The roadmap.sh converter's own fixture, served as a pack whose index says so."""
     folder = tmp_path / "roadmaps"

@@ -23,6 +23,7 @@ from tests.app.ui.account_site import (
     site,
     stripe_peer,
 )
+from tests.app.ui.test_packs import stored_packs
 from tests.app.ui.test_shell import BOOT_TIMEOUT_MS, boot
 from tests.conftest import DIST
 from tests.server.support.live import serve
@@ -167,7 +168,20 @@ def test_the_profile_is_saved_and_the_account_deleted_after_a_confirmation(
         expect(other.locator(".marks button[data-status='done'][data-topic='python.loops']")
                ).to_have_attribute("aria-pressed", "true")
 
-    # Deleting with "erase this device too": the page starts again with nothing kept.
+    # Deleting with "erase this device too": the page starts again with nothing kept, the
+    # course packs included (a record of another version stands in for a pack: the shelf
+    # leaves it out when it loads, so only a clear of the whole database removes it).
+    page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('tropa-packs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const tx = open.result.transaction(['packs'], 'readwrite');
+            tx.objectStore('packs').put(JSON.stringify({v: 0, id: 'old-pack'}), 'old-pack');
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+        };
+    })""")
+    assert stored_packs(page) == ["old-pack"]
     page.goto("/#/account")
     page.locator("button[data-action='delete-ask']").click()
     page.locator("form.delete.confirm input[name='erase_device']").check()
@@ -177,6 +191,7 @@ def test_the_profile_is_saved_and_the_account_deleted_after_a_confirmation(
     expect(page.locator(f"{BADGE} a.sign-in")).to_have_text("Sign in")
     page.goto("/#/topic/python.loops")
     expect(done).to_have_attribute("aria-pressed", "false")
+    assert stored_packs(page) == []
 
 
 def test_a_refused_sign_in_says_why_on_the_account_page(
