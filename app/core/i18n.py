@@ -413,6 +413,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 for _module in (account_words, quiz_words, model_words, boot_words, tutor_words, comfort_words, pack_words,
                 choice_words, plan_words):
     for _code, _words in _module.MESSAGES.items():
+        _clash = sorted(MESSAGES[_code].keys() & _words.keys())
+        if _clash:  # one key, two texts: the later module's would win silently
+            raise KeyError(f"{_module.__name__} repeats message keys {_clash} ({_code})")
         MESSAGES[_code].update(_words)
 
 def t(lang: str, key: str, **values: object) -> str:

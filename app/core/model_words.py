@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "model_done_verify": "Checked {size}: every piece is intact.",
         "model_done_verify_bad": "Checked: {n} damaged pieces were removed; download again to replace them.",
         "model_done_delete": "Deleted: {size} freed.",
-        "model_failed": "That did not work: {error}",
+        "models_action_failed": "That did not work: {error}",
         "consent_title": "Download the tutor's models?",
         "consent_text": "The tutor needs {n} models, {size} in all, downloaded once and kept on this "
                         "device: {models}.",
@@ -102,7 +102,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "model_done_verify_bad": "Проверено: удалено повреждённых частей: {n}; скачайте модель снова, "
                                  "чтобы заменить их.",
         "model_done_delete": "Удалено: освобождено {size}.",
-        "model_failed": "Не получилось: {error}",
+        "models_action_failed": "Не получилось: {error}",
         "consent_title": "Скачать модели наставника?",
         "consent_text": "Наставнику нужно моделей: {n}, всего {size}; они скачиваются один раз и "
                         "хранятся на этом устройстве: {models}.",

@@ -33,7 +33,7 @@ def state_text(model: StoredModel, lang: str) -> str:
 
 def outcome_text(outcome: Outcome, lang: str) -> str:
     if not outcome.ok:
-        return t(lang, "model_failed", error=outcome.error)
+        return t(lang, "models_action_failed", error=outcome.error)
     if outcome.task == "verify" and outcome.bad:
         return t(lang, "model_done_verify_bad", n=outcome.bad)
     return t(lang, f"model_done_{outcome.task}", size=size_text(outcome.bytes, lang))

@@ -22,6 +22,8 @@ def test_loading_ready_and_failed_models_say_what_they_are_doing() -> None:
     assert 'data-device="wasm"' in line
     failed = PipelineState("qwen", "generator", phase="failed", error="<b>404</b> onnx/model.onnx")
     assert "&lt;b&gt;404&lt;/b&gt;" in tutor_view.model_line(failed, "en")
+    assert "qwen could not be loaded" in tutor_view.model_line(failed, "en")  # names the model
+    assert "qwen не удалось загрузить" in tutor_view.model_line(failed, "ru")
     odd = PipelineState("qwen", "generator", phase="ready", device="wasm", dtype="q8",
                         reason="webgpu-load-failed", detail="GPUDevice lost <x>")
     line = tutor_view.model_line(odd, "en")
