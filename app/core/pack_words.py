@@ -45,6 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "packs_failed": "This pack could not be added: {reason}",
         "packs_busy": "Wait for the pack being added to finish.",
         "packs_badge": "Course pack",
+        "packs_converted": "Converted from roadmap.sh's layout: {n} differences (what was dropped "
+                           "or approximated)",
     },
     "ru": {
         "packs_title": "Пакеты курсов",
@@ -87,5 +89,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "packs_failed": "Не удалось добавить пакет: {reason}",
         "packs_busy": "Дождитесь, пока добавится текущий пакет.",
         "packs_badge": "Пакет курса",
+        "packs_converted": "Преобразован из формата roadmap.sh: различий — {n} (что пропущено "
+                           "или передано приближённо; список на английском)",
     },
 }

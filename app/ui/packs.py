@@ -114,10 +114,22 @@ class PacksUi:
                              "data-pack": record["id"], "disabled": self.busy,
                              "aria-label": t(lang, "packs_remove_label", title=title)},
                   t(lang, "packs_remove")),
+                self._differences(record, lang),
             ))
         return h("section", {"class": "pack-list", "aria-labelledby": "pack-list-heading"},
                  h("h2", {"id": "pack-list-heading"}, t(lang, "packs_added_list")),
                  h("ul", {"class": "packs-added"}, items) if items else h("p", None, t(lang, "packs_none")))
+
+    @staticmethod
+    def _differences(record: dict[str, Any], lang: str) -> Markup | None:
+        """What converting a roadmap.sh pack dropped or approximated (the converter's
+        sentences, in English), folded under a count."""
+        differences = [str(d) for d in record.get("differences") or []]
+        if record.get("layout") != "roadmap.sh":
+            return None
+        return h("details", {"class": "pack-differences"},
+                 h("summary", None, t(lang, "packs_converted", n=str(len(differences)))),
+                 h("ul", {"lang": "en"}, [h("li", None, d) for d in differences]) if differences else None)
 
     def _show_step(self, step: Step) -> None:
         self.step = step

@@ -21,6 +21,8 @@ import pytest
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
 from builder.content.pack import index_of
+from builder.content.roadmapsh import convert
+from builder.content.roadmapsh.__main__ import read_folder
 from tests.app.ui.test_shell import boot
 from tests.app.ui.test_tutor import ask, models_built
 from tests.support.static_host import serving
@@ -198,6 +200,42 @@ def test_a_broken_pack_is_refused_with_file_and_line_and_leaves_nothing(
     expect(page.locator("#pack-status .pack-refused")).to_contain_text("Ничего не сохранено",
                                                                        timeout=60_000)
     expect(page.locator("#pack-status .pack-problems li")).to_have_count(3)
+
+
+ROADMAPSH = ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps"
+
+
+@pytest.mark.skipif(not models_built("multilingual-e5-small"), reason="models not built: run `make models`")
+def test_a_roadmap_sh_pack_is_converted_in_the_page_with_its_differences_shown(
+        page: Page, base_url: str, tmp_path: Path) -> None:
+    """roadmap.sh's own layout (its drawing JSON and per-topic Markdown), served as a pack
+    whose index says so: the page converts it with the build's converter, shows what was
+    dropped or approximated, and the trail works like any other."""
+    folder = tmp_path / "roadmaps"
+    shutil.copytree(ROADMAPSH, folder)
+    expected = convert(read_folder(folder / "home-network")).differences  # as the CLI prints them
+    index = index_of(folder, "Home network", "en", "roadmap.sh")
+    (folder / "tropa-pack.json").write_text(json.dumps(index.as_json()), encoding="utf-8")
+    with serving(folder, isolated=False, cors=True) as host:
+        boot(page, "/#/packs")
+        add_pack(page, host + "/")
+        expect(page.locator("#pack-status .pack-message")).to_contain_text("Added “Home network”",
+                                                                           timeout=ADD_TIMEOUT_MS)
+    differences = page.locator("li.pack details.pack-differences")
+    expect(differences.locator("summary")).to_have_text(
+        f"Converted from roadmap.sh's layout: {len(expected)} differences (what was dropped or approximated)")
+    expect(differences.locator("li")).to_have_text(expected)
+    page.locator("li.pack a[href='#/roadmap/home-network']").click()
+    expect(page.locator("article.roadmap h1")).to_have_text("Home Networking")  # the drawing's title
+    nodes = page.locator(".graph-wide a.node")
+    expect(nodes.first).to_be_visible()
+    nodes.first.click()
+    expect(page.locator("article.topic h1")).to_be_visible()
+    expect(page.locator("article.topic .resources a").first).to_have_attribute("href", re.compile("^https://"))
+    page.get_by_role("button", name="Русский").click()
+    page.goto(base_url + "/#/packs")
+    expect(page.locator("li.pack details.pack-differences summary")).to_contain_text(
+        f"Преобразован из формата roadmap.sh: различий — {len(expected)}")
 
 
 def test_a_pack_from_another_address_kind_is_refused_before_any_request(

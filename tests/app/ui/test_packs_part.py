@@ -14,7 +14,7 @@ from app.core.library.routes import Route
 from app.services.packs import MemoryPackStorage, PackShelf, Step
 from app.ui.packs import PacksUi, step_text
 from builder.content.pack import index_of
-from tests.app.services.test_packs import BASE, PACKS, RETRIEVAL, DictFetcher, library, served
+from tests.app.services.test_packs import BASE, PACKS, RETRIEVAL, ROOT, DictFetcher, library, served
 from tests.fakes import FakeElement, FakeInference, FakePage
 
 
@@ -78,3 +78,23 @@ def test_every_step_has_words_in_both_languages() -> None:
                      Step("model", 5 * 2**20, 118 * 2**20), Step("embed", 8, 9), Step("save")):
             assert step_text(step, lang)
     assert step_text(Step("model", 5 * 2**20, 118 * 2**20), "en") == "Loading the search model: 5 of 118 MB"
+
+
+def test_a_roadmap_sh_pack_lists_what_its_conversion_dropped(tmp_path: Path) -> None:
+    folder = tmp_path / "roadmaps"
+    shutil.copytree(ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps", folder)
+    (folder / "tropa-pack.json").write_text(
+        json.dumps(index_of(folder, "Home network", "en", "roadmap.sh").as_json()))
+    ui, _, _ = part(served(folder))
+    asyncio.run(ui.submit("pack-add", form(BASE)))
+    body = str(ui.content(Route("packs"), "en"))
+    record = ui.shelf.records[0]
+    assert record["differences"]
+    assert (f"<summary>Converted from roadmap.sh's layout: {len(record['differences'])} differences"
+            in body)
+    assert "Visit the Linux roadmap" in body  # one of them: a button node dropped
+    assert "Преобразован из формата roadmap.sh" in str(ui.content(Route("packs"), "ru"))
+    # A pack in our own format has nothing to list.
+    kitchen, _, _ = part(served(PACKS / "kitchen"))
+    asyncio.run(kitchen.submit("pack-add", form(BASE)))
+    assert "pack-differences" not in str(kitchen.content(Route("packs"), "en"))
