@@ -29,6 +29,7 @@ import os
 import resource
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,6 +76,11 @@ class Level:
             "p99_ms": round(ordered[min(count - 1, int(count * 0.99))], 1) if ordered else 0.0,
             "error_kinds": self.error_kinds,
             "cpu_cores": {part: round(share, 2) for part, share in self.cpu.items()},
+            # What survives a busy machine: CPU time per request, not requests per second.
+            "cpu_ms_per_request": {
+                part: round(share * self.elapsed_s * 1000 / max(1, count + self.errors), 2)
+                for part, share in self.cpu.items()
+            },
             "load_average": [round(x, 2) for x in self.load_average],
         }
 
@@ -218,7 +224,21 @@ def cpu_seconds(processes: dict[str, list[int]]) -> dict[str, float]:
     return totals
 
 
-async def run_level(base_url: str, clients: int, seconds: float, max_requests: int) -> Level:
+def start_profiler(py_spy: str, output: Path, seconds: float) -> subprocess.Popen[bytes]:
+    """py-spy sampling the server's workers (children of this script's server process)
+    for ``seconds``, as collapsed stacks in ``output`` (one line per stack and its count).
+    Only the thread holding the GIL is sampled: the stacks show CPU, not waits."""
+    server = [pid for pid in measured_processes()["server"] if (_stat(pid) or ("", 0, 0.0))[1] == os.getpid()]
+    command = [
+        py_spy, "record", "--pid", str(server[0]), "--subprocesses", "--nonblocking", "--gil",
+        "--rate", "250", "--duration", str(max(1, int(seconds))), "--format", "raw", "--output", str(output),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def run_level(
+    base_url: str, clients: int, seconds: float, max_requests: int, profile: tuple[str, Path] | None = None
+) -> Level:
     run = secrets.token_hex(3)
     connections = await asyncio.gather(*(log_in(base_url, f"bench-{run}-{i}") for i in range(clients)))
     level = Level(clients)
@@ -227,10 +247,13 @@ async def run_level(base_url: str, clients: int, seconds: float, max_requests: i
     before, own_before = cpu_seconds(processes), resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
     deadline = started + seconds
+    profiler = start_profiler(profile[0], profile[1], seconds) if profile else None
     await asyncio.gather(
         *(learner(c, f"{run}-{i}", level, deadline, budget, max_requests) for i, c in enumerate(connections))
     )
     level.elapsed_s = time.monotonic() - started
+    if profiler is not None:
+        profiler.wait(timeout=60)
     # Processes started during the level (new PostgreSQL backends) count from zero.
     after, own_after = cpu_seconds(measured_processes()), resource.getrusage(resource.RUSAGE_SELF)
     level.load_average = os.getloadavg()
@@ -249,13 +272,15 @@ def print_rows(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         f"{os.cpu_count()} CPUs shared by server, database and load generator"
     )
     print(
-        f"{'clients':>8} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  cpu (cores)"
+        f"{'clients':>8} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  "
+        "cpu cores | cpu ms per request"
     )
     for row in rows:
         cpu = ", ".join(f"{part} {share}" for part, share in row["cpu_cores"].items())
+        per = ", ".join(f"{part} {ms}" for part, ms in row["cpu_ms_per_request"].items())
         print(
             f"{row['clients']:>8} {row['requests']:>9} {row['errors']:>7} {row['requests_per_s']:>8} "
-            f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {cpu}; load average {row['load_average']}"
+            f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {cpu} | {per}; load average {row['load_average']}"
         )
 
 
@@ -270,6 +295,11 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("TROPA_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--redis", default="", help="TROPA_REDIS_URL for the server (default: none)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--py-spy", default="", metavar="PY_SPY",
+        help="path of a py-spy binary: sample the server's workers during each level and write "
+        "collapsed stacks to .cache/sync_load_profile_<clients>.txt (sampling costs the workers some CPU)",
+    )
     args = parser.parse_args()
 
     schema = f"tropa_bench_{secrets.token_hex(4)}"
@@ -286,13 +316,18 @@ def main() -> int:
     }
     if args.redis:
         settings["TROPA_REDIS_URL"] = args.redis
+
+    def profile(clients: int) -> tuple[str, Path] | None:
+        return (args.py_spy, ROOT / ".cache" / f"sync_load_profile_{clients}.txt") if args.py_spy else None
+
     with tempfile.TemporaryDirectory() as dist:
         (Path(dist) / "index.html").write_text("<!doctype html><title>bench</title>")
         log = Path(dist) / "server.log"
         try:
             with running(Path(dist), database_url, log, env=settings) as url:
+                (ROOT / ".cache").mkdir(exist_ok=True)
                 rows = [
-                    asyncio.run(run_level(url, n, args.seconds, args.max_requests)).row()
+                    asyncio.run(run_level(url, n, args.seconds, args.max_requests, profile(n))).row()
                     for n in args.clients
                 ]
         except ServerStartError as error:
