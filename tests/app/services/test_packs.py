@@ -16,12 +16,38 @@ import pytest
 from app.core.library.catalog import Library
 from app.core.library.packs import PackError, PackRefused, pack_id
 from app.services.packs import MemoryPackStorage, PackShelf, Step, passages_of
-from builder.content.pack import index_of
+from builder.content.pack import PackIndex, index_of
 from tests.fakes import FakeInference
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKS = ROOT / "tests/support/packs"
 BASE = "https://school.example/packs/kitchen/"
+ROADMAPSH = ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps"
+
+
+def reindex(folder: Path, title: str = "Kitchen", language: str = "en", layout: str = "tropa") -> PackIndex:
+    """Write ``folder``'s index as its files are now (after a test changed one)."""
+    index = index_of(folder, title, language, layout)
+    (folder / "tropa-pack.json").write_text(json.dumps(index.as_json()), encoding="utf-8")
+    return index
+
+
+def edited_kitchen(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the kitchen pack whose knife-skills topic has ``old`` replaced, indexed."""
+    folder = tmp_path / "kitchen"
+    shutil.copytree(PACKS / "kitchen", folder)
+    topic = folder / "en/kitchen/knife-skills.md"
+    topic.write_text(topic.read_text().replace(old, new))
+    reindex(folder)
+    return folder
+
+
+def roadmapsh_pack(tmp_path: Path) -> Path:
+    """The roadmap.sh converter's own fixture as a pack whose index says that layout."""
+    folder = tmp_path / "roadmaps"
+    shutil.copytree(ROADMAPSH, folder)
+    reindex(folder, "Home network", "en", "roadmap.sh")
+    return folder
 RETRIEVAL = {"passages": "/p.json", "vectors": "/v.f32", "vectors_sha256": "0" * 64, "count": 0,
              "dim": 64, "model": "embedder-x", "dtype": "q8", "passage_prefix": "passage: ",
              "query_prefix": "query: "}
@@ -93,7 +119,7 @@ def test_an_update_fetches_and_embeds_only_what_changed(tmp_path: Path) -> None:
     asyncio.run(packs.add(BASE, library(RETRIEVAL), lambda _: None))
     topic = folder / "en/kitchen/boiling-eggs.md"
     topic.write_text(topic.read_text().replace("Six minutes", "Six and a half minutes"))
-    (folder / "tropa-pack.json").write_text(json.dumps(index_of(folder, "Kitchen", "en").as_json()))
+    reindex(folder)
     fetcher.files, fetcher.asked = served(folder), []
     embedded_before = sum(n for name, n in inference.calls if name == "embed")
     updated = asyncio.run(packs.update(pack_id(BASE), library(RETRIEVAL), lambda _: None))
@@ -104,11 +130,7 @@ def test_an_update_fetches_and_embeds_only_what_changed(tmp_path: Path) -> None:
 
 
 def test_a_broken_pack_is_refused_with_file_and_line_and_nothing_is_stored(tmp_path: Path) -> None:
-    folder = tmp_path / "kitchen"
-    shutil.copytree(PACKS / "kitchen", folder)
-    topic = folder / "en/kitchen/knife-skills.md"
-    topic.write_text(topic.read_text().replace("level: beginner", "level: expert"))
-    (folder / "tropa-pack.json").write_text(json.dumps(index_of(folder, "Kitchen", "en").as_json()))
+    folder = edited_kitchen(tmp_path, "level: beginner", "level: expert")
     packs, _, storage, _ = shelf(served(folder))
     with pytest.raises(PackRefused) as refused:
         asyncio.run(packs.add(BASE, library(RETRIEVAL), lambda _: None))
@@ -182,12 +204,10 @@ def test_erasing_the_device_removes_every_pack_and_records_of_other_versions() -
 
 def test_a_pack_in_roadmap_sh_layout_is_converted_then_checked(tmp_path: Path) -> None:
     """The roadmap.sh converter's own fixture, served as a pack whose index says so."""
-    folder = tmp_path / "roadmaps"
-    shutil.copytree(ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps", folder)
-    index = index_of(folder, "Home network", "en", "roadmap.sh")
+    folder = roadmapsh_pack(tmp_path)
+    index = reindex(folder, "Home network", "en", "roadmap.sh")
     assert {f.path for f in index.files} >= {"home-network/home-network.json",
                                               "home-network/content/100-basics/101-cables.md"}
-    (folder / "tropa-pack.json").write_text(json.dumps(index.as_json()))
     packs, fetcher, _, _ = shelf(served(folder))
     added = asyncio.run(packs.add(BASE, library(RETRIEVAL), lambda _: None))
     assert all(url.startswith(BASE) for url in fetcher.asked)

@@ -23,6 +23,7 @@ from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 from builder.content.pack import index_of
 from builder.content.roadmapsh import convert
 from builder.content.roadmapsh.__main__ import read_folder
+from tests.app.services.test_packs import roadmapsh_pack
 from tests.app.ui.test_shell import boot
 from tests.app.ui.test_tutor import ask, models_built
 from tests.support.static_host import serving
@@ -202,20 +203,14 @@ def test_a_broken_pack_is_refused_with_file_and_line_and_leaves_nothing(
     expect(page.locator("#pack-status .pack-problems li")).to_have_count(3)
 
 
-ROADMAPSH = ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps"
-
-
 @pytest.mark.skipif(not models_built("multilingual-e5-small"), reason="models not built: run `make models`")
 def test_a_roadmap_sh_pack_is_converted_in_the_page_with_its_differences_shown(
         page: Page, base_url: str, tmp_path: Path) -> None:
     """roadmap.sh's own layout (its drawing JSON and per-topic Markdown), served as a pack
     whose index says so: the page converts it with the build's converter, shows what was
     dropped or approximated, and the trail works like any other."""
-    folder = tmp_path / "roadmaps"
-    shutil.copytree(ROADMAPSH, folder)
+    folder = roadmapsh_pack(tmp_path)
     expected = convert(read_folder(folder / "home-network")).differences  # as the CLI prints them
-    index = index_of(folder, "Home network", "en", "roadmap.sh")
-    (folder / "tropa-pack.json").write_text(json.dumps(index.as_json()), encoding="utf-8")
     with serving(folder, isolated=False, cors=True) as host:
         boot(page, "/#/packs")
         add_pack(page, host + "/")

@@ -4,8 +4,6 @@ over a dict of URLs at the edge), the fake worker and page; markup and flow, EN 
 from __future__ import annotations
 
 import asyncio
-import json
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,8 +11,16 @@ from app.core.library.catalog import Library
 from app.core.library.routes import Route
 from app.services.packs import MemoryPackStorage, PackShelf, Step
 from app.ui.packs import PacksUi, step_text
-from builder.content.pack import index_of
-from tests.app.services.test_packs import BASE, PACKS, RETRIEVAL, ROOT, DictFetcher, library, served
+from tests.app.services.test_packs import (
+    BASE,
+    PACKS,
+    RETRIEVAL,
+    DictFetcher,
+    edited_kitchen,
+    library,
+    roadmapsh_pack,
+    served,
+)
 from tests.fakes import FakeElement, FakeInference, FakePage
 
 
@@ -58,11 +64,7 @@ def test_adding_shows_progress_then_the_pack_in_the_list() -> None:
 
 
 def test_a_refusal_lists_the_problems_escaped(tmp_path: Path) -> None:
-    folder = tmp_path / "kitchen"
-    shutil.copytree(PACKS / "kitchen", folder)
-    topic = folder / "en/kitchen/knife-skills.md"
-    topic.write_text(topic.read_text().replace("level: beginner", "level: <b>expert</b>"))
-    (folder / "tropa-pack.json").write_text(json.dumps(index_of(folder, "Kitchen", "en").as_json()))
+    folder = edited_kitchen(tmp_path, "level: beginner", "level: <b>expert</b>")
     ui, _, libraries = part(served(folder))
     asyncio.run(ui.submit("pack-add", form(BASE)))
     body = str(ui.content(Route("packs"), "en"))
@@ -81,11 +83,7 @@ def test_every_step_has_words_in_both_languages() -> None:
 
 
 def test_a_roadmap_sh_pack_lists_what_its_conversion_dropped(tmp_path: Path) -> None:
-    folder = tmp_path / "roadmaps"
-    shutil.copytree(ROOT / "tests/builder/content/fixtures/roadmapsh/src/data/roadmaps", folder)
-    (folder / "tropa-pack.json").write_text(
-        json.dumps(index_of(folder, "Home network", "en", "roadmap.sh").as_json()))
-    ui, _, _ = part(served(folder))
+    ui, _, _ = part(served(roadmapsh_pack(tmp_path)))
     asyncio.run(ui.submit("pack-add", form(BASE)))
     body = str(ui.content(Route("packs"), "en"))
     record = ui.shelf.records[0]
