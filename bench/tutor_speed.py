@@ -24,7 +24,10 @@ to the first animation frame that shows answer text; **total** to the frame wher
 exchange has its final status. From the worker's own generate result (an init script
 listens to the worker's replies): prompt tokens, the tokens whose keys and values came from
 the reused system-prefix cache, the worker's time to first token, and **prefill tok/s** =
-(prompt − reused) / worker time to first token. Rows are medians over rounds (later
+(prompt − reused) / worker time to first token. **Main thread in long tasks**: how much of the
+ask the page's main thread (where Python runs) spent in tasks of 50 ms or more (the
+``longtask`` performance entries), time the worker's threads may have lost a core to.
+Rows are medians over rounds (later
 questions: over every later question of every round). The load average is printed at start
 and end: the machine is shared, so trust a run only when it was low.
 """
@@ -65,8 +68,12 @@ LATER = (
 FINAL = ("done", "passages", "stopped", "failed", "uncovered")
 WATCH = """
 (final) => {
-  const log = { asks: [], results: [], frames: [] };
+  const log = { asks: [], results: [], frames: [], longtasks: [] };
   window.__speed = log;
+  // The page's main thread busy for 50 ms or more at a time (Python runs there).
+  new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) log.longtasks.push([task.startTime, task.duration]);
+  }).observe({ type: 'longtask', buffered: true });
   document.addEventListener('submit', (event) => {
     if (event.target?.dataset?.action === 'ask') {
       const count = document.querySelectorAll('#tutor-log .exchange').length;
@@ -204,6 +211,7 @@ def visit(playwright: Playwright, profile: Path, url: str, query: str, warm: str
             "decode_tok_s": ((first["tokens"] - 1) / ((first["ms"] - ttft) / 1000)
                              if ttft and first.get("tokens", 0) > 1 and first["ms"] > ttft else None),
             "generations": len(mine),
+            "main_busy_ms": busy(log["longtasks"], asked["at"], asked["end"]),
             "phases": asked.get("phases", {}),
         })
     ready, embedder = log.get("generatorReady"), log.get("embedderReady")
@@ -212,6 +220,11 @@ def visit(playwright: Playwright, profile: Path, url: str, query: str, warm: str
             "embedder_ready_ms": embedder - log["interactive"] if embedder is not None else None,
             "first_ask_ms": asks[0]["at"] - log["interactive"],
             "isolated": log.get("hello", {}).get("isolated"), "threads": log.get("hello", {}).get("threads")}
+
+
+def busy(longtasks: list[list[float]], start: float, end: float) -> float:
+    """Milliseconds of the main thread's long tasks that fall within [start, end]."""
+    return sum(max(0.0, min(end, at + duration) - max(start, at)) for at, duration in longtasks)
 
 
 def median(values: list[Any]) -> float | None:
@@ -226,7 +239,8 @@ def table(visits: dict[str, list[dict[str, Any]]]) -> list[str]:
                 ("reused_tokens", "reused prefix tokens", "{:.0f}"),
                 ("worker_ttft_ms", "worker time to first token, ms", "{:.0f}"),
                 ("prefill_tok_s", "prefill tok/s (prompt − reused)", "{:.1f}"),
-                ("decode_tok_s", "decode tok/s", "{:.1f}")]
+                ("decode_tok_s", "decode tok/s", "{:.1f}"),
+                ("main_busy_ms", "page main thread in long tasks, ms", "{:.0f}")]
     names = list(visits)
     lines = [f"| question | measure | {' | '.join(names)} |", f"|---|---|{'---:|' * len(names)}"]
     for which in ("first", "later"):
