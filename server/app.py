@@ -32,6 +32,7 @@ from server.security import BodySizeLimitMiddleware, ForwardedHeadersMiddleware,
 from server.settings import Settings
 from server.static import DistFiles
 from server.sync import routes as sync_routes
+from server.sync.postgres import PostgresSync
 
 SESSION_COOKIE = "tropa_session"
 
@@ -43,13 +44,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
 
     counters = connect_redis(settings.redis_url) if settings.redis_url else None
+    # Push and pull on the event loop through asyncpg when the database is PostgreSQL.
+    postgres_sync = (
+        PostgresSync(settings.sqlalchemy_url, settings.db_pool_size + settings.db_max_overflow,
+                     settings.sync_rate_limit, settings.rate_limit_window_s, settings.redis_url)
+        if engine.dialect.name == "postgresql" else None
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
-        if counters is not None:
-            counters.close()
+        if postgres_sync is not None:
+            await postgres_sync.start()
+        try:
+            yield
+        finally:
+            if postgres_sync is not None:
+                await postgres_sync.close()
+            engine.dispose()
+            if counters is not None:
+                counters.close()
 
     app = FastAPI(
         title="Tropa server",
@@ -62,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = counters  # rate-limit counters; None: in the database
+    app.state.postgres_sync = postgres_sync  # None: sync through SQLAlchemy (SQLite)
     app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
     app.state.oauth = build_oauth(settings)
     app.state.billing = StripeGateway(settings) if settings.stripe_enabled else None

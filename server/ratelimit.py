@@ -9,6 +9,7 @@ import hashlib
 import time
 
 import redis
+import redis.asyncio as aioredis
 from fastapi import HTTPException, Request, status
 from sqlalchemy import delete, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,6 +38,11 @@ def connect_redis(url: str) -> redis.Redis:
     """A client with a connection pool, for the counters (short timeouts: a limiter
     that cannot answer must not hold a request for long)."""
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def connect_async_redis(url: str) -> aioredis.Redis:
+    """The asyncio client for the same counters (the PostgreSQL sync path awaits it)."""
+    return aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 def count_in_database(db: Session, key: str, window_start: int) -> int:
@@ -75,12 +81,40 @@ def count_in_redis(client: redis.Redis, key: str, window_start: int, window_s: i
     try:
         count, _ = pipe.execute()
     except redis.RedisError as error:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            f"Rate limiter unavailable (Redis: {type(error).__name__}); retry shortly",
-            headers={"Retry-After": "5"},
-        ) from error
+        raise _unavailable(error) from error
     return int(count)
+
+
+async def count_in_redis_async(client: aioredis.Redis, key: str, window_start: int, window_s: int) -> int:
+    """``count_in_redis`` on the asyncio client."""
+    name = f"{REDIS_PREFIX}{key}:{window_start}"
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(name)
+    pipe.expire(name, window_s + 1)
+    try:
+        count, _ = await pipe.execute()
+    except redis.RedisError as error:
+        raise _unavailable(error) from error
+    return int(count)
+
+
+def _unavailable(error: redis.RedisError) -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        f"Rate limiter unavailable (Redis: {type(error).__name__}); retry shortly",
+        headers={"Retry-After": "5"},
+    )
+
+
+def refuse_past_limit(count: int, limit: int, window_start: int, window_s: int, now: float) -> None:
+    """Raise 429 with Retry-After once this window's ``count`` is past ``limit``."""
+    if count > limit:
+        retry_after = max(1, int(window_start + window_s - now))
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Too many requests: at most {limit} per {window_s} s; retry in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def hit(
@@ -100,13 +134,7 @@ def hit(
         count = count_in_redis(counters, key, window_start, window_s)
     else:
         count = count_in_database(db, key, window_start)
-    if count > limit:
-        retry_after = max(1, int(window_start + window_s - now))
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"Too many requests: at most {limit} per {window_s} s; retry in {retry_after} s",
-            headers={"Retry-After": str(retry_after)},
-        )
+    refuse_past_limit(count, limit, window_start, window_s, now)
 
 
 def limit_request(request: Request, db: Session, key: str, limit: int) -> None:

@@ -80,8 +80,8 @@ class Settings(BaseSettings):
     # believed (comma-separated IPs or CIDR networks). Empty: none, the client is the
     # socket peer and forwarded headers are ignored.
     trusted_proxies: str = ""
-    # Connections per worker process (PostgreSQL); size it so workers x (pool + overflow)
-    # stays under the server's max_connections.
+    # Connections per worker process (PostgreSQL), and as many again in the sync routes'
+    # asyncpg pool; size it so 2 x workers x (pool + overflow) stays under max_connections.
     db_pool_size: int = Field(default=5, ge=1, le=100)
     db_max_overflow: int = Field(default=5, ge=0, le=100)
 

@@ -16,6 +16,7 @@ is the hot path of every learner's device.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -48,6 +49,38 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
             )
         )
     )
+    batch = plan(changes, device_id, seen, _load_clocks(connection, user_id, changes), seq)
+    rows = [{"user_id": user_id, **row} for row in batch.rows]
+    if rows:
+        connection.execute(_upsert_fields(connection.dialect.name), rows)
+        connection.execute(update(User).where(User.id == user_id).values(sync_seq=batch.seq))
+    if batch.applied:
+        applied = [{"user_id": user_id, "change_id": change_id} for change_id in batch.applied]
+        connection.execute(insert(AppliedChange), applied)
+    db.commit()
+    return PushResult(applied=batch.applied, duplicates=batch.duplicates)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a push writes, decided before anything is written: the change ids applied now
+    and those seen before, the winning field rows (each with its new sequence number) and
+    the user's sequence after them."""
+
+    applied: list[str]
+    duplicates: list[str]
+    rows: list[dict[str, Any]]  # kind, entity_id, field, value, hlc, device_id, seq
+    seq: int
+
+
+def plan(changes: list[Change], device_id: str, seen: set[str], current: dict[FieldKey, Clock],
+         seq: int) -> Batch:
+    """The merge rule applied to one batch, with no database: ``seen`` are the batch's
+    ids applied before, ``current`` the clocks held now for the fields it touches, ``seq``
+    the user's sequence. Every store (SQLAlchemy here, asyncpg in ``sync.postgres``) reads
+    those, calls this and writes what it returns, so the rule has one definition."""
+    seen = set(seen)
+    current = dict(current)
     fresh: list[Change] = []
     duplicates: list[str] = []
     for change in changes:
@@ -56,8 +89,6 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
         else:
             seen.add(change.id)
             fresh.append(change)
-
-    current = _load_clocks(connection, user_id, fresh)
     winners: dict[FieldKey, tuple[Any, str]] = {}  # value and hlc, in first-change order
     for change in fresh:
         for name, value in change.fields.items():
@@ -67,29 +98,17 @@ def push(db: Session, user_id: int, device_id: str, changes: list[Change]) -> Pu
                 continue
             current[key] = (change.hlc, device_id)
             winners[key] = (value, change.hlc)
-
     rows = []
     for (kind, entity_id, name), (value, clock) in winners.items():
         seq += 1
-        rows.append(
-            {
-                "user_id": user_id,
-                "kind": kind,
-                "entity_id": entity_id,
-                "field": name,
-                "value": value,
-                "hlc": clock,
-                "device_id": device_id,
-                "seq": seq,
-            }
-        )
-    if rows:
-        connection.execute(_upsert_fields(connection.dialect.name), rows)
-        connection.execute(update(User).where(User.id == user_id).values(sync_seq=seq))
-    if fresh:
-        connection.execute(insert(AppliedChange), [{"user_id": user_id, "change_id": c.id} for c in fresh])
-    db.commit()
-    return PushResult(applied=[c.id for c in fresh], duplicates=duplicates)
+        rows.append({"kind": kind, "entity_id": entity_id, "field": name, "value": value,
+                     "hlc": clock, "device_id": device_id, "seq": seq})
+    return Batch([c.id for c in fresh], duplicates, rows, seq)
+
+
+def touched(changes: list[Change]) -> set[FieldKey]:
+    """The fields a batch writes."""
+    return {(c.kind, c.entity_id, name) for c in changes for name in c.fields}
 
 
 def pull(db: Session, user_id: int, since: int, limit: int) -> PullResult:
@@ -143,7 +162,7 @@ def _upsert_fields(dialect: str) -> Any:
 
 
 def _load_clocks(connection: Connection, user_id: int, changes: list[Change]) -> dict[FieldKey, Clock]:
-    keys = {(c.kind, c.entity_id, name) for c in changes for name in c.fields}
+    keys = touched(changes)
     if not keys:
         return {}
     rows = connection.execute(

@@ -1,9 +1,11 @@
 """Progress sync endpoints: push a batch from the outbox, pull changes since a cursor.
 
-Each request is one function run in one worker thread, with no per-request dependencies:
-the session check (cookie uid and epoch against ``users``), the rate limit, the device
-admission and the merge share one database session. This is the busiest path of the
-server, and every dependency FastAPI resolves for a sync function costs a thread hop.
+This is the busiest path of the server. On PostgreSQL the work is awaited on the event
+loop through asyncpg (``sync.postgres``). Elsewhere (SQLite, the embedded default) each
+request is one function run in one worker thread, with no per-request dependencies: the
+session check (cookie uid and epoch against ``users``), the rate limit, the device
+admission and the merge share one database session (every dependency FastAPI resolves
+for a sync function costs a thread hop).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from server.auth.session import EPOCH_KEY, USER_KEY
 from server.ratelimit import limit_request
 from server.settings import Settings
 from server.sync import devices, merge
+from server.sync.postgres import PostgresSync
 from server.sync.schemas import DeviceId, PullResult, PushRequest, PushResult
 from server.tables import SyncDevice, User
 from server.validation import is_row_id
@@ -30,22 +34,49 @@ MAX_CURSOR = 2**62
 
 
 @router.post("/push", response_model=PushResult)
-def push(body: PushRequest, request: Request) -> Response:
+async def push(body: PushRequest, request: Request) -> Response:
     """Apply a batch of changes; ids already applied are reported as duplicates."""
-    with _learner_session(request, body.device_id) as (db, user_id):
-        return _json(merge.push(db, user_id, body.device_id, body.changes))
+    postgres: PostgresSync | None = request.app.state.postgres_sync
+    if postgres is None:
+        return await run_in_threadpool(_push_in_thread, request, body)
+    user_id, epoch = _cookie(request)
+    result = await postgres.push(user_id, epoch, body.device_id, body.changes)
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/changes", response_model=PullResult)
-def changes(
+async def changes(
     request: Request,
     device_id: Annotated[DeviceId, Query()],
     since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Response:
     """Field values changed after cursor ``since``, oldest first."""
+    postgres: PostgresSync | None = request.app.state.postgres_sync
+    if postgres is None:
+        return await run_in_threadpool(_pull_in_thread, request, device_id, since, limit)
+    user_id, epoch = _cookie(request)
+    page = await postgres.pull(user_id, epoch, device_id, since, limit)
+    return Response(page, media_type="application/json")
+
+
+def _push_in_thread(request: Request, body: PushRequest) -> Response:
+    with _learner_session(request, body.device_id) as (db, user_id):
+        return _json(merge.push(db, user_id, body.device_id, body.changes))
+
+
+def _pull_in_thread(request: Request, device_id: str, since: int, limit: int) -> Response:
     with _learner_session(request, device_id) as (db, user_id):
         return _json(merge.pull(db, user_id, since, limit))
+
+
+def _cookie(request: Request) -> tuple[int, str]:
+    """The cookie's user id and epoch, still to be checked against ``users``; 401 when it
+    names nobody."""
+    user_id, epoch = request.session.get(USER_KEY), request.session.get(EPOCH_KEY)
+    if is_row_id(user_id) and isinstance(epoch, str):
+        return user_id, epoch
+    raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not logged in")
 
 
 def _json(result: PushResult | PullResult) -> Response:
@@ -72,20 +103,19 @@ def _learner_session(request: Request, device_id: str) -> Iterator[tuple[Session
 def _learner(request: Request, db: Session, device_id: str) -> tuple[int, bool]:
     """The cookie's user id while its epoch matches the learner's (as session_user does),
     and whether ``device_id`` is registered to them: one query for both."""
-    user_id, epoch = request.session.get(USER_KEY), request.session.get(EPOCH_KEY)
-    if is_row_id(user_id) and isinstance(epoch, str):
-        registered = (
-            select(SyncDevice.device_id)
-            .where(SyncDevice.user_id == User.id, SyncDevice.device_id == device_id)
-            .exists()
-        )
-        row = (
-            db.connection()
-            .execute(select(User.session_epoch, registered.label("registered")).where(User.id == user_id))
-            .first()
-        )
-        if row is not None and hmac.compare_digest(row.session_epoch, epoch):
-            return user_id, bool(row.registered)
+    user_id, epoch = _cookie(request)
+    registered = (
+        select(SyncDevice.device_id)
+        .where(SyncDevice.user_id == User.id, SyncDevice.device_id == device_id)
+        .exists()
+    )
+    row = (
+        db.connection()
+        .execute(select(User.session_epoch, registered.label("registered")).where(User.id == user_id))
+        .first()
+    )
+    if row is not None and hmac.compare_digest(row.session_epoch, epoch):
+        return user_id, bool(row.registered)
     raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not logged in")
 
 
