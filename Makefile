@@ -71,7 +71,7 @@ $(MODELS)/manifest.json: $(MODEL_SOURCES) $(STAMPS)/python
 $(MODELS)/chunks.json: $(MODELS)/manifest.json builder/chunks.py
 	$(PY) -m builder.chunks $(MODELS)
 
-CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py) contracts/library.py
+CONTENT_SOURCES := $(shell find content -name '*.md') $(wildcard builder/content/*.py) contracts/library.py app/core/tutor/lexical.py
 content: $(CONTENT_OUT)/library.json
 $(CONTENT_OUT)/library.json: $(CONTENT_SOURCES) $(MODELS)/manifest.json | $(STAMPS)/npm
 	$(call say,content: validate + render + embed the course library)

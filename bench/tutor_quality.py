@@ -79,8 +79,8 @@ Worker.prototype.postMessage = function (message, ...rest) {
       this.__benchListening = true;
       this.addEventListener('message', (event) => {
         const reply = event.data;
-        if (reply && reply.type === 'result' && reply.result && 'prompt_tokens' in reply.result)
-          window.__bench.results.push({id: reply.id, at: performance.now(), ...reply.result});
+        if (reply && reply.type === 'result' && reply.payload && 'prompt_tokens' in reply.payload)
+          window.__bench.results.push({id: reply.id, at: performance.now(), ...reply.payload});
       });
     }
   }
@@ -186,9 +186,16 @@ def open_page(context: Any, url: str, path: str) -> Any:
 
 
 def forget_learner(context: Any, url: str) -> None:
-    """Delete the learner's database (conversations, preferences), keep the models'."""
+    """Delete the learner's database (conversations, preferences) and the service worker
+    with its precache, keep the models' store. A kept service worker would go on serving
+    the app of an earlier build (a new version waits for the learner's Update), so the
+    run would measure old code."""
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url + "/healthz")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.clearDataForOrigin",
+             {"origin": url, "storageTypes": "service_workers,cache_storage"})
+    cdp.detach()
     page.evaluate(f"""() => new Promise((done, fail) => {{
       const request = indexedDB.deleteDatabase({json.dumps(LEARNER_DB)});
       request.onsuccess = () => done(true); request.onerror = () => fail(request.error);

@@ -93,7 +93,7 @@ async function loadOn(entry, { device, dtype }, watch) {
   try {
     pipe = await watch.guard(loading);
     const loadedAt = performance.now();
-    await warmUp(instance.transformers, pipe, entry.role);
+    await warmUp(instance.transformers, pipe, entry.role, device);
     return { pipe, instance, warmMs: performance.now() - loadedAt };
   } catch (error) {
     if (pipe) {

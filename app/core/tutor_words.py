@@ -13,6 +13,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "passages it was given.",
         "answer_wrong_language": "The model answered in another language, twice, so here are the "
                                  "passages it was given.",
+        "answer_code_only": "The model answered with code and no explanation, twice, so here are "
+                            "the passages it was given.",
         "sources_matched": "Closest source (the model named none)",
     },
     "ru": {
@@ -23,6 +25,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "источники, которые ей были даны.",
         "answer_wrong_language": "Модель дважды ответила не на том языке, поэтому вот "
                                  "источники, которые ей были даны.",
+        "answer_code_only": "Модель дважды ответила одним кодом, без объяснения, поэтому вот "
+                            "источники, которые ей были даны.",
         "sources_matched": "Ближайший источник (модель не сослалась ни на один)",
     },
 }

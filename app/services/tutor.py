@@ -26,7 +26,7 @@ from app.core.i18n import t
 from app.core.learner.profile import LearnerProfile, tutor_note
 from app.core.library.catalog import Library
 from app.core.settings import Settings
-from app.core.tutor.answer import Answer, cite, in_language, printable, without_repeats
+from app.core.tutor.answer import Answer, cite, explains, in_language, printable, without_repeats
 from app.core.tutor.conversation import Exchange, History, Scope, follows_up, wants_hint_first
 from app.core.tutor.intent import IntentClassifier
 from app.core.tutor.prompt import (
@@ -298,7 +298,7 @@ class Tutor:
 
     async def _generate(self, exchange: Exchange, messages: list[dict[str, str]]) -> None:
         result = await self._stream(exchange, messages)
-        if not result.get("interrupted") and not in_language(exchange.text, exchange.lang):
+        if not result.get("interrupted") and not self._worded(exchange):
             # Once more, the language said last (where a small model heeds it most).
             retry = [*messages[:-1], {**messages[-1], "content": (
                 f"{messages[-1]['content']}\n\n{LANGUAGE_AGAIN.get(exchange.lang, '')}")}]
@@ -312,11 +312,21 @@ class Tutor:
         elif not in_language(exchange.text, exchange.lang):
             self._passages_instead(exchange, "answer_wrong_language")
             return
+        elif not explains(exchange.text) and exchange.intent != "plan":
+            self._passages_instead(exchange, "answer_code_only")
+            return
         else:
             exchange.status = "done"
         # A plan is built from the trail's topic list, not from the passages: it cites none.
         exchange.answer = cite(exchange.text, exchange.hits) if exchange.intent != "plan" else Answer(
             exchange.text.strip(), (), False)
+
+    @staticmethod
+    def _worded(exchange: Exchange) -> bool:
+        """The answer is in the learner's language and says something in words (a plan may
+        be a bare list of topics)."""
+        return in_language(exchange.text, exchange.lang) and (
+            exchange.intent == "plan" or explains(exchange.text))
 
     async def _stream(self, exchange: Exchange, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Generate into ``exchange.text`` as the tokens come, without the prompt's echo or

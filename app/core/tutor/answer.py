@@ -62,6 +62,19 @@ def in_language(text: str, lang: str) -> bool:
     return cyrillic >= MIN_CYRILLIC_RU if lang == "ru" else cyrillic <= MAX_CYRILLIC_EN
 
 
+_MARKERS = re.compile(r"\[\d{1,2}\]")
+MIN_PROSE_LETTERS = 6  # "Use venv" says something; "ok", or nothing around the code, does not
+
+
+def explains(text: str) -> bool:
+    """Whether ``text`` says something in words: at least MIN_PROSE_LETTERS letters outside
+    code and ``[n]`` markers. A small model sometimes answers with a command or a list of markers
+    alone ("[1]. git push --force [2]. git clone"), which teaches nothing and cannot be
+    checked for its language."""
+    prose = _MARKERS.sub(" ", _CODE.sub(" ", text))
+    return sum(char.isalpha() for char in prose) >= MIN_PROSE_LETTERS
+
+
 # A sentence this long said twice is a small model looping, not emphasis.
 MIN_REPEATED = 24
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")

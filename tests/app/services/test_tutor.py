@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.core.i18n import t
 from app.core.learner.profile import LearnerProfile
 from app.core.library.catalog import Library
 from app.core.settings import Settings
@@ -351,3 +352,13 @@ def test_a_cancelled_answer_ends_stopped() -> None:
     asyncio.run(run())
     assert tutor.conversation(Scope())[0].status == "stopped"
     assert not tutor.busy
+
+
+def test_an_answer_of_code_alone_is_asked_again_then_replaced_by_the_passages() -> None:
+    tutor, inference, _ = make_tutor(reply="`python -m venv .venv` [1].")
+    exchange = asyncio.run(tutor.ask("How do I create a virtual environment with venv?", Scope(), "en"))
+    prompts = [args[-1]["content"] for name, args in inference.calls if name == "generate"]
+    assert len(prompts) == 2 and prompts[1].endswith("Important: write the answer in English.")
+    assert exchange.status == "passages"
+    assert exchange.error == t("en", "answer_code_only")
+    assert exchange.answer is not None and exchange.answer.citations  # the passages, cited

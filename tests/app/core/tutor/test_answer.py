@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.tutor.answer import cite, in_language, without_repeats
+from app.core.tutor.answer import cite, explains, in_language, without_repeats
 from app.core.tutor.retrieval import Hit, Passage
 
 HITS = [Hit(Passage(0, "py.a", "en", "py", "A", "x"), 0.9),
@@ -65,3 +65,13 @@ def test_an_answer_without_markers_lists_the_passage_its_words_overlap_most() ->
     assert "[" not in answer.text  # no marker is put in the model's mouth
     everything = cite("", WORDY)  # the passages-only answer is all of them
     assert [c.topic for c in everything.citations] == ["git.ignore", "git.undo"]
+
+
+def test_an_answer_of_code_and_markers_alone_does_not_explain() -> None:
+    # Seen in Chromium (bench/tutor_quality.py): Russian questions answered this way, which
+    # passed the language check as "too short to tell".
+    assert not explains("[1]. `git push --force` [2]. `git clone` [3]. `git clone`")
+    assert not explains("```python\nasyncio.gather()\n```")
+    assert not explains("ok [1].")
+    assert explains("Use venv [1].")
+    assert explains("Так:\n```\ngit restore file.txt\n```\nГотово.")
