@@ -10,7 +10,6 @@ and the same pages through either store.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from server.app import create_app
+from server.settings import Settings
 from server.sync import merge
 from server.tables import Base
 from tests.server.support.app import dev_login, make_settings, new_client
@@ -93,16 +93,9 @@ def postgres_url(postgres_schema_url: str) -> str:
 
 
 @pytest.fixture
-def app(postgres_url: str, dist_dir: Path) -> Iterator[FastAPI]:
-    app = create_app(make_settings(postgres_url, dist_dir))
-    yield app
-    app.state.engine.dispose()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
+def settings(postgres_url: str, dist_dir: Path) -> Settings:
+    """For the shared ``app`` and ``client`` fixtures: PostgreSQL alone."""
+    return make_settings(postgres_url, dist_dir)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
