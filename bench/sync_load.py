@@ -26,6 +26,7 @@ import contextlib
 import itertools
 import json
 import os
+import random
 import resource
 import secrets
 import statistics
@@ -159,13 +160,23 @@ def push_body(name: str, step: int, wall: int) -> bytes:
 
 
 async def learner(
-    connection: Connection, name: str, level: Level, deadline: float, budget: Iterator[int], max_requests: int
+    connection: Connection, name: str, level: Level, deadline: float, budget: Iterator[int],
+    max_requests: int, interval_s: float = 0.0,
 ) -> None:
+    """Push and pull in turn until the deadline: back to back (``interval_s`` 0, a closed
+    loop), or one request every ``interval_s`` from a random phase (an open loop: the
+    latency counts from the planned time, so a request that waits behind a slow one is
+    counted as late, not left out)."""
     cursor, wall = 0, 1_700_000_000_000
+    planned = time.perf_counter() + random.random() * interval_s
     for step in itertools.count():
         if time.monotonic() >= deadline or next(budget) >= max_requests:
             return
-        started = time.perf_counter()
+        if interval_s:
+            await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+            started, planned = planned, planned + interval_s
+        else:
+            started = time.perf_counter()
         try:
             if step % 2 == 0:
                 wall += 1
@@ -237,7 +248,8 @@ def start_profiler(py_spy: str, output: Path, seconds: float) -> subprocess.Pope
 
 
 async def run_level(
-    base_url: str, clients: int, seconds: float, max_requests: int, profile: tuple[str, Path] | None = None
+    base_url: str, clients: int, seconds: float, max_requests: int, profile: tuple[str, Path] | None = None,
+    rate: float = 0.0,
 ) -> Level:
     run = secrets.token_hex(3)
     connections = await asyncio.gather(*(log_in(base_url, f"bench-{run}-{i}") for i in range(clients)))
@@ -249,7 +261,8 @@ async def run_level(
     deadline = started + seconds
     profiler = start_profiler(profile[0], profile[1], seconds) if profile else None
     await asyncio.gather(
-        *(learner(c, f"{run}-{i}", level, deadline, budget, max_requests) for i, c in enumerate(connections))
+        *(learner(c, f"{run}-{i}", level, deadline, budget, max_requests, clients / rate if rate else 0.0)
+          for i, c in enumerate(connections))
     )
     level.elapsed_s = time.monotonic() - started
     if profiler is not None:
@@ -266,9 +279,11 @@ async def run_level(
 
 
 def print_rows(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    pacing = f"{args.rate:g} req/s offered (open loop)" if args.rate else "clients back to back (closed loop)"
     print(
         f"sync load: PostgreSQL, {args.workers} uvicorn workers, rate limits in "
         f"{'Redis' if args.redis else 'the database'}, {args.seconds:g} s per level, "
+        f"{pacing}, "
         f"{os.cpu_count()} CPUs shared by server, database and load generator"
     )
     print(
@@ -294,6 +309,9 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="per level")
     parser.add_argument("--postgres", default=os.environ.get("TROPA_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--redis", default="", help="TROPA_REDIS_URL for the server (default: none)")
+    parser.add_argument("--rate", type=float, default=0.0, metavar="REQ_PER_S",
+                        help="offer this many requests/s in all, evenly from every client (an open loop); "
+                             "default 0: every client sends its next request as soon as the last is answered")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--py-spy", default="", metavar="PY_SPY",
@@ -327,7 +345,8 @@ def main() -> int:
             with running(Path(dist), database_url, log, env=settings) as url:
                 (ROOT / ".cache").mkdir(exist_ok=True)
                 rows = [
-                    asyncio.run(run_level(url, n, args.seconds, args.max_requests, profile(n))).row()
+                    asyncio.run(run_level(url, n, args.seconds, args.max_requests, profile(n),
+                                          args.rate)).row()
                     for n in args.clients
                 ]
         except ServerStartError as error:
