@@ -72,12 +72,18 @@ def count_in_database(db: Session, key: str, window_start: int) -> int:
     return count
 
 
-def count_in_redis(client: redis.Redis, key: str, window_start: int, window_s: int) -> int:
-    """This window's count for ``key`` after adding one; the counter expires with its window."""
+def _add_one(pipe: redis.client.Pipeline | aioredis.client.Pipeline, key: str, window_start: int,
+             window_s: int) -> None:
+    """Queue the window's INCR and its EXPIRE (the counter goes with its window)."""
     name = f"{REDIS_PREFIX}{key}:{window_start}"
-    pipe = client.pipeline(transaction=False)
     pipe.incr(name)
     pipe.expire(name, window_s + 1)
+
+
+def count_in_redis(client: redis.Redis, key: str, window_start: int, window_s: int) -> int:
+    """This window's count for ``key`` after adding one; the counter expires with its window."""
+    pipe = client.pipeline(transaction=False)
+    _add_one(pipe, key, window_start, window_s)
     try:
         count, _ = pipe.execute()
     except redis.RedisError as error:
@@ -87,15 +93,18 @@ def count_in_redis(client: redis.Redis, key: str, window_start: int, window_s: i
 
 async def count_in_redis_async(client: aioredis.Redis, key: str, window_start: int, window_s: int) -> int:
     """``count_in_redis`` on the asyncio client."""
-    name = f"{REDIS_PREFIX}{key}:{window_start}"
     pipe = client.pipeline(transaction=False)
-    pipe.incr(name)
-    pipe.expire(name, window_s + 1)
+    _add_one(pipe, key, window_start, window_s)
     try:
         count, _ = await pipe.execute()
     except redis.RedisError as error:
         raise _unavailable(error) from error
     return int(count)
+
+
+def window_of(key: str, window_s: int, now: float) -> tuple[str, int]:
+    """The key as the counters store it (``bounded_key``) and the start of ``now``'s window."""
+    return bounded_key(key), int(now // window_s) * window_s
 
 
 def _unavailable(error: redis.RedisError) -> HTTPException:
@@ -128,8 +137,7 @@ def hit(
     """Count one request for ``key`` (in ``counters`` if given, else in the database);
     raise 429 with Retry-After once ``limit`` is passed."""
     now = time.time() if now is None else now
-    key = bounded_key(key)
-    window_start = int(now // window_s) * window_s
+    key, window_start = window_of(key, window_s, now)
     if counters is not None:
         count = count_in_redis(counters, key, window_start, window_s)
     else:

@@ -165,8 +165,7 @@ class PostgresSync:
 
     async def _hit(self, connection: asyncpg.Connection, counters: aioredis.Redis | None, key: str) -> None:
         now = time.time()
-        key = ratelimit.bounded_key(key)
-        window_start = int(now // self.window_s) * self.window_s
+        key, window_start = ratelimit.window_of(key, self.window_s, now)
         if counters is not None:
             count = await ratelimit.count_in_redis_async(counters, key, window_start, self.window_s)
         else:

@@ -9,16 +9,20 @@ and the same pages through either store.
 
 from __future__ import annotations
 
+import os
 import random
+import secrets
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from server.app import create_app
+from server.ratelimit import REDIS_PREFIX
 from server.settings import Settings
 from server.sync import merge
 from server.tables import Base
@@ -147,3 +151,29 @@ def test_the_asyncpg_store_refuses_as_the_sqlalchemy_one_does(client: TestClient
     assert client.get("/api/sync/changes", params={"device_id": "laptop"}).status_code == 409
     client.post("/auth/logout")
     assert client.get("/api/sync/changes", params={"device_id": "laptop"}).status_code == 401
+
+
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_the_asyncpg_store_counts_sync_requests_against_the_limit(
+    postgres_url: str, dist_dir: Path, backend: str
+) -> None:
+    values: dict[str, Any] = {"sync_rate_limit": 3, "rate_limit_window_s": 3600}
+    if backend == "redis":
+        values["redis_url"] = os.environ.get("TROPA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    app = create_app(make_settings(postgres_url, dist_dir, **values))
+    try:
+        with TestClient(app) as client:
+            user_id = dev_login(client, f"limited-{secrets.token_hex(4)}")["user_id"]
+            assert client.post("/api/sync/devices", json={"device_id": "laptop"}).status_code == 200
+            answers = [client.get("/api/sync/changes", params={"device_id": "laptop"}) for _ in range(4)]
+            assert [a.status_code for a in answers] == [200, 200, 200, 429]
+            assert int(answers[-1].headers["retry-after"]) > 0
+            body = {"device_id": "laptop", "changes": scenario(7)[0][1]["changes"]}
+            assert client.post("/api/sync/push", json=body).status_code == 429
+    finally:
+        app.state.engine.dispose()
+    if backend == "redis":  # this learner's counter, so that a rerun starts afresh
+        cleanup = redis.Redis.from_url(values["redis_url"])
+        for stored in cleanup.scan_iter(f"{REDIS_PREFIX}sync:user:{user_id}:*"):
+            cleanup.delete(stored)
+        cleanup.close()
